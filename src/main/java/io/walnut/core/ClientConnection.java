@@ -1,0 +1,273 @@
+package io.walnut.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.walnut.proto.Command.Route;
+import io.walnut.proto.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * One client connection (twemproxy's client-side {@code struct conn}). Its {@link #outQueue} holds the client's
+ * requests in arrival order; a request leaves it only when it is done and every request before it has been
+ * answered, so replies go back strictly in request order whatever order the servers answer in.
+ *
+ * <p>Stages: client receive ({@link #requestReceived}: answer locally, route to a server, or split into
+ * fragments) and client send ({@link #writeDoneReplies}). Backpressure: reading stops while too many requests
+ * are outstanding or the client does not read its replies, and resumes below a low mark.
+ *
+ * <p>Confined to the event loop of its channel, which also owns every server connection its requests use.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** Outstanding requests at which reading stops, and at which it resumes. */
+    static final int PAUSE_AT = 4096;
+    static final int RESUME_AT = 1024;
+
+    private final Worker worker;
+    private final ServerPool pool;
+    private final ConnectionPool connections;
+    private final Protocol protocol;
+    private final ArrayDeque<Message> outQueue = new ArrayDeque<>();
+    private Channel channel;
+    private boolean admitted;
+    private boolean authenticated;
+    /** No more requests are read: QUIT, a broken stream, or the client's half-close. */
+    private boolean draining;
+    private boolean closeWhenFlushed;
+    private boolean paused;
+    boolean flushScheduled;
+
+    ClientConnection(Worker worker, ServerPool pool) {
+        this.worker = worker;
+        this.pool = pool;
+        this.connections = worker.connections(pool);
+        this.protocol = pool.protocol();
+    }
+
+    /** Whether this client has authenticated (redis {@code AUTH} against {@code redis_auth}). */
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void setAuthenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        if (!pool.admitClient()) {
+            draining = true;
+            channel.writeAndFlush(protocol.errorReply("max number of clients reached"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        admitted = true;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        requestReceived((Message) msg);
+    }
+
+    /** Client receive: the request joins the out-queue, then is answered here or routed to its server(s). */
+    void requestReceived(Message request) {
+        if (draining) {
+            worker.release(request);
+            return;
+        }
+        request.client = this;
+        boolean rejected = request.rejection != null;
+        if (!request.noreply || rejected) {
+            outQueue.add(request);
+        }
+        if (rejected) {
+            ByteBuf reply = request.rejection;
+            request.rejection = null;
+            answer(request, reply);
+        } else {
+            if (request.command.route() == Route.QUIT) {
+                request.closeAfter = true;
+            }
+            ByteBuf local = protocol.localReply(request, this);
+            if (local != null) {
+                answer(request, local);
+            } else {
+                route(request);
+            }
+        }
+        if (request.closeAfter) {
+            draining = true;
+        }
+        updateReading();
+    }
+
+    private void route(Message request) {
+        switch (request.command.route()) {
+            case KEY:
+                forward(request, connections.pool.placement()
+                        .serverIndex(request.buf, request.keyStart(0), request.keyLength(0)));
+                break;
+            case PLACEHOLDER:
+                forward(request, pool.placeholderServer());
+                break;
+            case FRAGMENT:
+                connections.fragmenter.split(request);
+                break;
+            default:
+                throw new IllegalStateException("no route for " + request.command);
+        }
+    }
+
+    private void forward(Message request, int serverIndex) {
+        request.serverIndex = serverIndex;
+        connections.connectionFor(serverIndex).enqueue(request);
+    }
+
+    private void answer(Message request, ByteBuf reply) {
+        request.peer = worker.messages.take();
+        request.peer.buf = reply;
+        request.done = true;
+        writeDoneReplies();
+    }
+
+    /** A request (or fragment) got its reply, now its peer. */
+    void requestDone(Message request) {
+        Message parent = request.parent;
+        if (parent != null) {
+            if (++parent.fragmentsDone < parent.fragmentCount) {
+                return;
+            }
+            request = parent;
+            if (!request.swallow) {
+                request.peer = mergedReply(request);
+            }
+        }
+        request.done = true;
+        if (request.swallow) {
+            worker.release(request);
+        } else {
+            writeDoneReplies();
+        }
+    }
+
+    /** A request (or fragment) could not be served: its reply is the protocol's error for {@code reason}. */
+    void requestFailed(Message request, String reason) {
+        request.peer = worker.messages.take();
+        request.peer.buf = protocol.errorReply(reason);
+        request.failed = true;
+        requestDone(request);
+    }
+
+    private Message mergedReply(Message parent) {
+        Message reply = worker.messages.take();
+        for (int f = 0; f < parent.fragmentCount; f++) {
+            Message fragment = parent.fragments[f];
+            if (fragment.failed) {
+                // twemproxy answers a multi-key request with the error of its first failed fragment.
+                parent.failed = true;
+                reply.buf = fragment.peer.buf.retainedDuplicate();
+                return reply;
+            }
+        }
+        reply.buf = protocol.merge(worker.alloc, parent);
+        return reply;
+    }
+
+    /** Client send: writes the replies at the head of the out-queue that are done, in order. */
+    private void writeDoneReplies() {
+        if (channel == null || !channel.isActive()) {
+            return;
+        }
+        Message request;
+        while ((request = outQueue.peek()) != null && request.done) {
+            outQueue.poll();
+            ByteBuf reply = request.peer.buf;
+            request.peer.buf = null;
+            channel.write(reply, channel.voidPromise());
+            boolean close = request.closeAfter;
+            worker.release(request);
+            if (close) {
+                closeWhenFlushed = true;
+                break;
+            }
+        }
+        if (draining && outQueue.isEmpty()) {
+            closeWhenFlushed = true;
+        }
+        worker.flushLater(this);
+    }
+
+    /** Called once per loop iteration when replies were written. */
+    void flush() {
+        if (closeWhenFlushed) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.flush();
+            updateReading();
+        }
+    }
+
+    private void updateReading() {
+        if (draining) {
+            return;
+        }
+        boolean overloaded = outQueue.size() >= PAUSE_AT || !channel.isWritable();
+        if (overloaded && !paused) {
+            paused = true;
+            channel.config().setAutoRead(false);
+        } else if (paused && outQueue.size() <= RESUME_AT && channel.isWritable()) {
+            paused = false;
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            // Half-close: the client sent all it will; answer what it sent, then close (as twemproxy does).
+            draining = true;
+            if (outQueue.isEmpty()) {
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        draining = true;
+        Message request;
+        while ((request = outQueue.poll()) != null) {
+            if (request.done) {
+                worker.release(request);
+            } else {
+                // Still at a server: its reply must be read and dropped to keep that connection in step.
+                request.swallow = true;
+            }
+        }
+        if (admitted) {
+            pool.clientClosed();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client {} error: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,220 @@
+package io.walnut.core;
+
+import io.netty.buffer.ByteBuf;
+import io.walnut.proto.Command;
+
+/**
+ * A request or a reply, parsed once (twemproxy's {@code struct msg}).
+ *
+ * <p>{@link #buf()} is a retained slice of the pooled buffer the bytes were read into: forwarding writes that
+ * slice, so no byte is copied between receive and send. Decoders record spans inside it: for a request the
+ * keys (start of the argument, start of the key bytes, key length), for a reply its top-level elements (start,
+ * length), so routing, fragmenting and merging never re-parse.
+ *
+ * <p>A request's reply is attached as its {@link #peer()}. Messages are recycled through the owning event
+ * loop's {@link MessagePool}. Confined to one event loop; not thread-safe.
+ */
+public final class Message {
+    private static final int KEY_FIELDS = 3;
+    private static final int ELEMENT_FIELDS = 2;
+
+    ByteBuf buf;
+    Command command;
+    private int[] spans = new int[KEY_FIELDS * 4];
+    private int spanCount;
+
+    /** Reply: its kind, as the protocol's reply decoder defines it. */
+    byte kind;
+    /** Reply: an integer reply's value. */
+    long integer;
+
+    /** Request: no reply is expected (memcached noreply). */
+    boolean noreply;
+    /** Request: the connection closes once this request's reply has been written. */
+    boolean closeAfter;
+
+    ClientConnection client;
+    Message peer;
+    boolean done;
+    /** Request: its reply is an error the proxy made (counted as forward_error). */
+    boolean failed;
+    /** Request whose client has gone: its reply is read and dropped, keeping the server queue in step. */
+    boolean swallow;
+    /** Request: written to a server by the proxy itself (AUTH, SELECT); its reply is dropped. */
+    boolean internal;
+
+    Message parent;
+    Message[] fragments;
+    int fragmentCount;
+    int fragmentsDone;
+    int[] keyFragment;
+
+    long queuedAtNanos;
+    int serverIndex;
+
+    // ---- for decoders ----
+
+    public ByteBuf buf() {
+        return buf;
+    }
+
+    public void setBuf(ByteBuf buf) {
+        this.buf = buf;
+    }
+
+    public Command command() {
+        return command;
+    }
+
+    public void setCommand(Command command) {
+        this.command = command;
+    }
+
+    public void setNoreply(boolean noreply) {
+        this.noreply = noreply;
+    }
+
+    public boolean noreply() {
+        return noreply;
+    }
+
+    /** A request the decoder rejects: the proxy answers {@code reply} in its turn, then closes if asked. */
+    public void reject(ByteBuf reply, boolean close) {
+        this.peer = null;
+        this.done = true;
+        this.closeAfter = close;
+        this.rejection = reply;
+    }
+
+    ByteBuf rejection;
+
+    public boolean isRejected() {
+        return rejection != null;
+    }
+
+    public void addKey(int argStart, int keyStart, int keyLength) {
+        int at = grow(KEY_FIELDS);
+        spans[at] = argStart;
+        spans[at + 1] = keyStart;
+        spans[at + 2] = keyLength;
+    }
+
+    public int keyCount() {
+        return spanCount;
+    }
+
+    /** Where the key's whole argument starts (e.g. at redis {@code $}); equals {@link #keyStart} in memcached. */
+    public int keyArgStart(int i) {
+        return spans[i * KEY_FIELDS];
+    }
+
+    public int keyStart(int i) {
+        return spans[i * KEY_FIELDS + 1];
+    }
+
+    public int keyLength(int i) {
+        return spans[i * KEY_FIELDS + 2];
+    }
+
+    public void setKind(byte kind) {
+        this.kind = kind;
+    }
+
+    public byte kind() {
+        return kind;
+    }
+
+    public void setInteger(long value) {
+        this.integer = value;
+    }
+
+    public long integer() {
+        return integer;
+    }
+
+    public void addElement(int start, int length) {
+        int at = grow(ELEMENT_FIELDS);
+        spans[at] = start;
+        spans[at + 1] = length;
+    }
+
+    public int elementCount() {
+        return spanCount;
+    }
+
+    public int elementStart(int i) {
+        return spans[i * ELEMENT_FIELDS];
+    }
+
+    public int elementLength(int i) {
+        return spans[i * ELEMENT_FIELDS + 1];
+    }
+
+    private int grow(int fields) {
+        int at = spanCount * fields;
+        if (at + fields > spans.length) {
+            int[] bigger = new int[Math.max(spans.length * 2, at + fields)];
+            System.arraycopy(spans, 0, bigger, 0, at);
+            spans = bigger;
+        }
+        spanCount++;
+        return at;
+    }
+
+    // ---- for protocols' merges ----
+
+    public Message peer() {
+        return peer;
+    }
+
+    public int fragmentCount() {
+        return fragmentCount;
+    }
+
+    public Message fragment(int i) {
+        return fragments[i];
+    }
+
+    /** The fragment (index into {@link #fragment(int)}) that carries key {@code keyIndex}. */
+    public int fragmentOfKey(int keyIndex) {
+        return keyFragment[keyIndex];
+    }
+
+    public Message parent() {
+        return parent;
+    }
+
+    /** Clears everything for reuse; the buffers it held are released. */
+    void reset() {
+        release(buf);
+        release(rejection);
+        buf = null;
+        rejection = null;
+        command = null;
+        spanCount = 0;
+        kind = 0;
+        integer = 0;
+        noreply = false;
+        closeAfter = false;
+        client = null;
+        peer = null;
+        done = false;
+        failed = false;
+        swallow = false;
+        internal = false;
+        parent = null;
+        if (fragments != null) {
+            java.util.Arrays.fill(fragments, 0, fragmentCount, null);
+        }
+        fragmentCount = 0;
+        fragmentsDone = 0;
+        queuedAtNanos = 0;
+        serverIndex = 0;
+    }
+
+    private static void release(ByteBuf b) {
+        if (b != null) {
+            b.release();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.walnut.core;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.EventExecutor;
+import io.walnut.config.ListenAddress;
+import io.walnut.config.PoolConfig;
+import io.walnut.config.ProxyConfig;
+import io.walnut.proto.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * The proxy's event loops, one {@link Worker} each, and a listener per pool. A client stays on the loop that
+ * accepted it; that loop owns every server connection the client's requests use.
+ */
+public final class Proxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Proxy.class);
+
+    private final Transport transport;
+    private final EventLoopGroup loops;
+    private final List<ServerPool> pools = new ArrayList<>();
+    private final Map<EventExecutor, Worker> workers = new IdentityHashMap<>();
+    private final List<Channel> listeners = new ArrayList<>();
+
+    /**
+     * @param protocolOf makes each pool's protocol from its config and the mbuf size
+     */
+    public Proxy(ProxyConfig config, int threads, int mbufSize,
+                 BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
+        this.transport = Transport.best();
+        for (PoolConfig p : config.pools()) {
+            pools.add(new ServerPool(p, protocolOf.apply(p, mbufSize)));
+        }
+        this.loops = transport.newEventLoops(threads);
+        for (EventExecutor e : loops) {
+            workers.put(e, new Worker((EventLoop) e, transport, pools));
+        }
+    }
+
+    /** Binds every pool's listener and, for pools with {@code preconnect}, connects to their servers. */
+    public void start() throws IOException, InterruptedException {
+        for (ServerPool pool : pools) {
+            listeners.add(listen(pool));
+            if (pool.config().preconnect()) {
+                for (Worker w : workers.values()) {
+                    w.loop.execute(() -> w.connections(pool).preconnect());
+                }
+            }
+        }
+    }
+
+    private Channel listen(ServerPool pool) throws IOException, InterruptedException {
+        PoolConfig config = pool.config();
+        ListenAddress address = config.listen();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loops)
+                .channel(address.isUnix() ? transport.serverDomainChannel : transport.serverChannel)
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Worker worker = workers.get(ch.eventLoop());
+                        ch.pipeline().addLast(pool.protocol().newRequestDecoder(worker.messages),
+                                new ClientConnection(worker, pool));
+                    }
+                });
+        if (!address.isUnix()) {
+            b.option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive());
+            Channel ch = b.bind(address.tcp()).sync().channel();
+            log.info("pool '{}' listening on {}", config.name(), address.text());
+            return ch;
+        }
+        Path path = address.unixSocket();
+        Files.deleteIfExists(path);
+        Channel ch = b.bind(new DomainSocketAddress(path.toString())).sync().channel();
+        if (address.permissions() != 0) {
+            Files.setPosixFilePermissions(path, permissions(address.permissions()));
+        }
+        log.info("pool '{}' listening on unix socket {}", config.name(), path);
+        return ch;
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << (bits.length - 1 - i))) != 0) {
+                set.add(bits[i]);
+            }
+        }
+        return set;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    @Override
+    public void close() {
+        for (Channel l : listeners) {
+            l.close().awaitUninterruptibly();
+        }
+        for (Worker w : workers.values()) {
+            w.loop.submit(w::closeAll).awaitUninterruptibly();
+        }
+        loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,243 @@
+package io.walnut.core;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.walnut.config.ServerSpec;
+import io.walnut.proto.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One connection from one event loop to one server (twemproxy's server-side {@code struct conn}). It owns two
+ * queues: {@link #inQueue}, requests routed here but not yet written, and {@link #outQueue}, requests written
+ * and waiting for their reply, in wire order. Replies carry no ids: the head of the out-queue is the request a
+ * reply answers.
+ *
+ * <p>Stages: server send ({@link #sendQueued}) and server receive ({@link #replyReceived}). The object outlives
+ * its socket: after a failure the next request reconnects. Confined to its event loop; the queues are plain
+ * {@link ArrayDeque}s.
+ */
+final class ServerConnection {
+    private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
+
+    private enum State { DISCONNECTED, CONNECTING, CONNECTED }
+
+    private final ConnectionPool pool;
+    private final Worker worker;
+    private final Protocol protocol;
+    private final ServerSpec server;
+    private final ArrayDeque<Message> inQueue = new ArrayDeque<>();
+    private final ArrayDeque<Message> outQueue = new ArrayDeque<>();
+    private State state = State.DISCONNECTED;
+    private Channel channel;
+    boolean sendScheduled;
+
+    ServerConnection(ConnectionPool pool, ServerSpec server) {
+        this.pool = pool;
+        this.worker = pool.worker;
+        this.protocol = pool.pool.protocol();
+        this.server = server;
+    }
+
+    /** Queues a request for this server; it is written at the end of the loop iteration. */
+    void enqueue(Message request) {
+        request.queuedAtNanos = System.nanoTime();
+        inQueue.add(request);
+        if (state == State.CONNECTED) {
+            worker.sendLater(this);
+        } else if (state == State.DISCONNECTED) {
+            connect();
+        }
+    }
+
+    /** Server send: writes every queued request, moving each that expects a reply to the out-queue. */
+    void sendQueued() {
+        if (state != State.CONNECTED || inQueue.isEmpty()) {
+            return;
+        }
+        Message request;
+        while ((request = inQueue.poll()) != null) {
+            ByteBuf bytes = request.buf;
+            request.buf = null;
+            channel.write(bytes, channel.voidPromise());
+            if (request.noreply) {
+                worker.release(request);
+            } else {
+                outQueue.add(request);
+            }
+        }
+        channel.flush();
+    }
+
+    /** Server receive: the reply answers the head of the out-queue; it becomes that request's peer. */
+    private void replyReceived(Message reply) {
+        Message request = outQueue.poll();
+        if (request == null) {
+            worker.messages.recycle(reply);
+            fail("Invalid argument", "a reply with no request outstanding");
+            return;
+        }
+        if (protocol.isServerFailure(reply)) {
+            outQueue.addFirst(request);
+            worker.messages.recycle(reply);
+            fail("Invalid argument", "server is out of memory, busy or loading");
+            return;
+        }
+        if (request.internal) {
+            worker.messages.recycle(reply);
+            worker.messages.recycle(request);
+            return;
+        }
+        request.peer = reply;
+        request.client.requestDone(request);
+    }
+
+    void connect() {
+        state = State.CONNECTING;
+        Bootstrap b = new Bootstrap()
+                .group(worker.loop)
+                .channel(server.isUnix() ? worker.transport.domainChannel : worker.transport.channel)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(protocol.newReplyDecoder(worker.messages), new Handler());
+                    }
+                });
+        if (!server.isUnix()) {
+            b.option(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture f = b.connect(address());
+        channel = f.channel();
+        f.addListener(done -> {
+            if (f.channel() != channel) {
+                return;
+            }
+            if (done.isSuccess()) {
+                connected();
+            } else {
+                fail(reasonOf(done.cause()), "connect failed");
+            }
+        });
+    }
+
+    private SocketAddress address() {
+        if (server.isUnix()) {
+            return new DomainSocketAddress(server.unixSocket().toString());
+        }
+        // Resolved at each connect, as twemproxy does, so a changed DNS name is followed on reconnect.
+        return new InetSocketAddress(server.host(), server.port());
+    }
+
+    private void connected() {
+        state = State.CONNECTED;
+        List<ByteBuf> handshake = protocol.handshake();
+        for (int i = handshake.size() - 1; i >= 0; i--) {
+            Message m = worker.messages.take();
+            m.buf = handshake.get(i).duplicate();
+            m.internal = true;
+            inQueue.addFirst(m);
+        }
+        sendQueued();
+    }
+
+    /**
+     * Closes the socket and answers every queued and in-flight request with the protocol's error for
+     * {@code reason}, in order; the next request reconnects.
+     */
+    private void fail(String reason, String why) {
+        log.debug("server {} connection failed: {} ({})", server.name(), reason, why);
+        Channel ch = channel;
+        channel = null;
+        state = State.DISCONNECTED;
+        if (ch != null) {
+            ch.close();
+        }
+        failAll(outQueue, reason);
+        failAll(inQueue, reason);
+    }
+
+    private void failAll(ArrayDeque<Message> queue, String reason) {
+        Message request;
+        while ((request = queue.poll()) != null) {
+            if (request.internal || request.noreply) {
+                worker.release(request);
+            } else {
+                request.client.requestFailed(request, reason);
+            }
+        }
+    }
+
+    void close() {
+        if (channel != null) {
+            fail("Connection reset by peer", "proxy shutting down");
+        }
+    }
+
+    static String reasonOf(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m == null) {
+                continue;
+            }
+            if (m.contains("Connection refused")) {
+                return "Connection refused";
+            }
+            if (m.contains("Connection reset")) {
+                return "Connection reset by peer";
+            }
+            if (m.contains("Broken pipe")) {
+                return "Broken pipe";
+            }
+            if (m.contains("timed out")) {
+                return "Connection timed out";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "Host is down";
+            }
+            if (m.contains("No such file")) {
+                return "No such file or directory";
+            }
+        }
+        return "Invalid argument";
+    }
+
+    /** The pipeline's end for one socket; events from an older socket of this connection are ignored. */
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (ctx.channel() == channel) {
+                replyReceived((Message) msg);
+            } else {
+                worker.messages.recycle((Message) msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == channel) {
+                // twemproxy reports a server EOF with errno 0: "unknown".
+                fail("unknown", "server closed the connection");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() == channel) {
+                boolean protocolError = cause instanceof io.netty.handler.codec.DecoderException;
+                fail(protocolError ? "Invalid argument" : reasonOf(cause), String.valueOf(cause.getMessage()));
+            }
+        }
+    }
+}

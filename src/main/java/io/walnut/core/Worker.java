@@ -1,0 +1,99 @@
+package io.walnut.core;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One event loop and everything it owns: its connections to every server of every pool, its message free list,
+ * and the connections that have bytes to flush. Nothing here is shared with another loop, so the request path
+ * takes no lock.
+ *
+ * <p>Writes are batched per loop iteration: a connection with new output asks to be flushed, and one task that
+ * runs after the iteration's I/O flushes them all, so many requests that arrived in one iteration leave in one
+ * write per server connection.
+ */
+final class Worker {
+    final EventLoop loop;
+    final Transport transport;
+    final MessagePool messages = new MessagePool();
+    final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final Map<ServerPool, ConnectionPool> pools = new IdentityHashMap<>();
+    private final ArrayDeque<ServerConnection> toSend = new ArrayDeque<>();
+    private final ArrayDeque<ClientConnection> toFlush = new ArrayDeque<>();
+    private final Runnable flushTask = this::flushAll;
+    private boolean flushScheduled;
+
+    Worker(EventLoop loop, Transport transport, List<ServerPool> serverPools) {
+        this.loop = loop;
+        this.transport = transport;
+        for (ServerPool p : serverPools) {
+            pools.put(p, new ConnectionPool(p, this));
+        }
+    }
+
+    ConnectionPool connections(ServerPool pool) {
+        return pools.get(pool);
+    }
+
+    /** Server send is due on {@code s} at the end of this loop iteration. */
+    void sendLater(ServerConnection s) {
+        if (!s.sendScheduled) {
+            s.sendScheduled = true;
+            toSend.add(s);
+            scheduleFlush();
+        }
+    }
+
+    /** Client send is due on {@code c} at the end of this loop iteration. */
+    void flushLater(ClientConnection c) {
+        if (!c.flushScheduled) {
+            c.flushScheduled = true;
+            toFlush.add(c);
+            scheduleFlush();
+        }
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flushTask);
+        }
+    }
+
+    private void flushAll() {
+        flushScheduled = false;
+        ServerConnection s;
+        while ((s = toSend.poll()) != null) {
+            s.sendScheduled = false;
+            s.sendQueued();
+        }
+        ClientConnection c;
+        while ((c = toFlush.poll()) != null) {
+            c.flushScheduled = false;
+            c.flush();
+        }
+    }
+
+    /** Recycles a finished request with its reply and, for a fragmented request, its fragments and theirs. */
+    void release(Message request) {
+        for (int i = 0; i < request.fragmentCount; i++) {
+            release(request.fragments[i]);
+        }
+        if (request.peer != null) {
+            messages.recycle(request.peer);
+        }
+        messages.recycle(request);
+    }
+
+    void closeAll() {
+        for (ConnectionPool p : pools.values()) {
+            p.closeAll();
+        }
+    }
+}

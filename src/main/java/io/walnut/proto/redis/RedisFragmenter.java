@@ -1,0 +1,64 @@
+package io.walnut.proto.redis;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.walnut.core.Message;
+import io.walnut.proto.SliceAssembler;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the per-server fragment of a multi-key command: a new header with the lower-case command name, as
+ * twemproxy writes it ({@code *<n>\r\n$4\r\nmget\r\n}), then the fragment's keys (with their values, for MSET)
+ * taken from the original request's bytes.
+ */
+final class RedisFragmenter {
+    private RedisFragmenter() {
+    }
+
+    static ByteBuf fragment(ByteBufAllocator alloc, Message parent, int[] keyIndexes, int from, int count) {
+        RedisCommand command = (RedisCommand) parent.command();
+        ByteBuf request = parent.buf();
+        ByteBuf header = alloc.directBuffer(32);
+        header.writeByte('*');
+        writeDecimal(header, 1 + count * command.keyStep());
+        header.writeByte('\r').writeByte('\n');
+        writeBulk(header, command.commandName());
+        SliceAssembler out = SliceAssembler.get().add(header);
+        for (int i = from; i < from + count; i++) {
+            int key = keyIndexes[i];
+            // A key's unit runs to the next key's argument (MSET: the key and its value), or to the end.
+            int start = parent.keyArgStart(key);
+            int end = key + 1 < parent.keyCount() ? parent.keyArgStart(key + 1) : request.writerIndex();
+            out.add(request, start, end - start);
+        }
+        ByteBuf fragment = out.build(alloc);
+        header.release();
+        return fragment;
+    }
+
+    /** A whole request, e.g. {@code AUTH <password>}, as RESP bytes (for the proxy's own requests). */
+    static ByteBuf request(String... args) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte('*');
+        writeDecimal(b, args.length);
+        b.writeByte('\r').writeByte('\n');
+        for (String arg : args) {
+            writeBulk(b, arg);
+        }
+        return Unpooled.unreleasableBuffer(b.asReadOnly());
+    }
+
+    private static void writeBulk(ByteBuf b, String arg) {
+        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+        b.writeByte('$');
+        writeDecimal(b, bytes.length);
+        b.writeByte('\r').writeByte('\n').writeBytes(bytes).writeByte('\r').writeByte('\n');
+    }
+
+    static void writeDecimal(ByteBuf b, long value) {
+        ByteBufUtil.writeAscii(b, Long.toString(value));
+    }
+}
