@@ -14,86 +14,41 @@ import java.util.Locale;
  * none allocates per call.
  */
 public enum HashFunction {
-    ONE_AT_A_TIME {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Jenkins.oneAtATime(buf, offset, length);
-        }
-    },
-    MD5 {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Md5.hash(buf, offset, length);
-        }
-    },
-    CRC16 {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Crc.crc16(buf, offset, length);
-        }
-    },
+    ONE_AT_A_TIME,
+    MD5,
+    CRC16,
     /** libmemcached's 15-bit value, not the standard CRC-32 (that is {@link #CRC32A}). */
-    CRC32 {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Crc.crc32(buf, offset, length);
-        }
-    },
-    CRC32A {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Crc.crc32a(buf, offset, length);
-        }
-    },
-    FNV1_64 {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Fnv.fnv1(buf, offset, length, Fnv.OFFSET_64_LOW, Fnv.PRIME_64_LOW);
-        }
-    },
+    CRC32,
+    CRC32A,
+    FNV1_64,
     /** twemproxy's default; a 32-bit hash with multiplier 435, not the real FNV-1a-64. */
-    FNV1A_64 {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Fnv.fnv1a(buf, offset, length, Fnv.OFFSET_64_LOW, Fnv.PRIME_64_LOW);
-        }
-    },
-    FNV1_32 {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Fnv.fnv1(buf, offset, length, Fnv.OFFSET_32, Fnv.PRIME_32);
-        }
-    },
-    FNV1A_32 {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Fnv.fnv1a(buf, offset, length, Fnv.OFFSET_32, Fnv.PRIME_32);
-        }
-    },
-    HSIEH {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Hsieh.hash(buf, offset, length);
-        }
-    },
-    MURMUR {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Murmur2.hash(buf, offset, length);
-        }
-    },
-    JENKINS {
-        @Override
-        public int hash(ByteBuf buf, int offset, int length) {
-            return Jenkins.lookup3(buf, offset, length);
-        }
-    };
+    FNV1A_64,
+    FNV1_32,
+    FNV1A_32,
+    HSIEH,
+    MURMUR,
+    JENKINS;
 
     /**
      * The 32-bit hash of {@code buf[offset, offset+length)} (absolute indexes; reader and writer index untouched),
      * as an int holding twemproxy's uint32_t. This is the raw function: the empty-key rule is the caller's.
      */
-    public abstract int hash(ByteBuf buf, int offset, int length);
+    public int hash(ByteBuf buf, int offset, int length) {
+        return switch (this) {
+            case ONE_AT_A_TIME -> Jenkins.oneAtATime(buf, offset, length);
+            case MD5 -> Md5.hash(buf, offset, length);
+            case CRC16 -> Crc.crc16(buf, offset, length);
+            case CRC32 -> Crc.crc32(buf, offset, length);
+            case CRC32A -> Crc.crc32a(buf, offset, length);
+            case FNV1_64 -> Fnv.fnv1(buf, offset, length, Fnv.OFFSET_64_LOW, Fnv.PRIME_64_LOW);
+            case FNV1A_64 -> Fnv.fnv1a(buf, offset, length, Fnv.OFFSET_64_LOW, Fnv.PRIME_64_LOW);
+            case FNV1_32 -> Fnv.fnv1(buf, offset, length, Fnv.OFFSET_32, Fnv.PRIME_32);
+            case FNV1A_32 -> Fnv.fnv1a(buf, offset, length, Fnv.OFFSET_32, Fnv.PRIME_32);
+            case HSIEH -> Hsieh.hash(buf, offset, length);
+            case MURMUR -> Murmur2.hash(buf, offset, length);
+            case JENKINS -> Jenkins.lookup3(buf, offset, length);
+        };
+    }
 
     /** The hash of a whole array. Allocates a small wrapper, so it is for tests and set-up, not for routing. */
     public int hash(byte[] key) {
