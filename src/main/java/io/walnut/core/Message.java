@@ -28,6 +28,8 @@ public final class Message {
     /** Reply: an integer reply's value. */
     long integer;
 
+    /** Request: the error reply for a request the decoder rejected. */
+    ByteBuf rejection;
     /** Request: no reply is expected (memcached noreply). */
     boolean noreply;
     /** Request: the connection closes once this request's reply has been written. */
@@ -86,10 +88,18 @@ public final class Message {
         this.rejection = reply;
     }
 
-    ByteBuf rejection;
-
     public boolean isRejected() {
         return rejection != null;
+    }
+
+    /** The error reply of a rejected request (see {@link #reject}). */
+    public ByteBuf rejection() {
+        return rejection;
+    }
+
+    /** Whether the connection closes once this request is answered. */
+    public boolean closeAfter() {
+        return closeAfter;
     }
 
     public void addKey(int argStart, int keyStart, int keyLength) {

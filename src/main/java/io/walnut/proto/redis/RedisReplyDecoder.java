@@ -49,6 +49,7 @@ public final class RedisReplyDecoder extends ByteToMessageDecoder {
     private byte itemType;
     /** A bulk whose header is read and whose data is awaited: its total size (data + CRLF), else -1. */
     private int pendingBulk = -1;
+    private boolean broken;
 
     public RedisReplyDecoder(MessagePool messages) {
         this.messages = messages;
@@ -56,6 +57,21 @@ public final class RedisReplyDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            decodeReplies(in, out);
+        } catch (ProtocolException e) {
+            // Out of step for good: whatever follows is not parsed (the connection is closing).
+            broken = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void decodeReplies(ByteBuf in, List<Object> out) {
         for (;;) {
             if (reply == null) {
                 if (!in.isReadable()) {
