@@ -53,7 +53,7 @@ public final class FreePorts {
 
     private static boolean canBind(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
+            return socket.isBound();
         } catch (IOException e) {
             return false;
         }
