@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 public abstract class ExternalProcess implements AutoCloseable {
     private static final Duration START_BOUND = Duration.ofSeconds(15);
     private static final Duration STOP_BOUND = Duration.ofSeconds(5);
+    /** Shorter, because the JVM's exit waits for its hooks. */
+    private static final Duration HOOK_STOP_BOUND = Duration.ofSeconds(1);
     private static final int OUTPUT_TAIL_CHARS = 4000;
 
     private final String binaryName;
@@ -66,7 +68,8 @@ public abstract class ExternalProcess implements AutoCloseable {
             close();
             throw new UncheckedIOException("cannot start " + binaryName, e);
         }
-        shutdownHook = new Thread(process::destroyForcibly, "stop " + binaryName + " " + process.pid());
+        Process started = process;
+        shutdownHook = new Thread(() -> stop(started, HOOK_STOP_BOUND), "stop " + binaryName + " " + started.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             awaitReadiness();
@@ -98,7 +101,7 @@ public abstract class ExternalProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            stop(process);
+            stop(process, STOP_BOUND);
         }
         if (shutdownHook != null) {
             try {
@@ -151,12 +154,13 @@ public abstract class ExternalProcess implements AutoCloseable {
         }
     }
 
-    private static void stop(Process process) {
+    /** SIGTERM, then SIGKILL if it is still running after {@code bound}. */
+    private static void stop(Process process, Duration bound) {
         process.destroy();
         try {
-            if (!process.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                process.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

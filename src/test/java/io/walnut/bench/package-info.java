@@ -1,0 +1,2 @@
+/** JMH benchmarks of the hot path; they are compiled with the tests and run only by hand. */
+package io.walnut.bench;
