@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.walnut.proto.Command.Route;
 import io.walnut.proto.Protocol;
+import io.walnut.stats.PoolMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Outstanding requests at which reading stops, and at which it resumes. */
     static final int PAUSE_AT = 4096;
     static final int RESUME_AT = 1024;
+    private static final int CLIENT_EOF = PoolMetric.CLIENT_EOF.ordinal();
+    private static final int CLIENT_ERR = PoolMetric.CLIENT_ERR.ordinal();
+    private static final int CLIENT_CONNECTIONS = PoolMetric.CLIENT_CONNECTIONS.ordinal();
+    private static final int FORWARD_ERROR = PoolMetric.FORWARD_ERROR.ordinal();
 
     private final Worker worker;
     private final ServerPool pool;
@@ -43,6 +48,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closeWhenFlushed;
     private boolean paused;
+    /** The client ended the conversation (EOF or QUIT) rather than an error ending it. */
+    private boolean endedByClient;
     boolean flushScheduled;
 
     ClientConnection(Worker worker, ServerPool pool) {
@@ -71,6 +78,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         admitted = true;
+        connections.stats[CLIENT_CONNECTIONS]++;
+        worker.connectionCounts.opened();
     }
 
     @Override
@@ -106,6 +115,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (request.closeAfter) {
             draining = true;
+            endedByClient = request.command != null && request.command.route() == Route.QUIT;
         }
         updateReading();
     }
@@ -164,6 +174,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         request.peer = worker.messages.take();
         request.peer.buf = protocol.errorReply(reason);
         request.failed = true;
+        if (request.parent == null) {
+            connections.stats[FORWARD_ERROR]++;
+        }
         requestDone(request);
     }
 
@@ -174,6 +187,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             if (fragment.failed) {
                 // twemproxy answers a multi-key request with the error of its first failed fragment.
                 parent.failed = true;
+                connections.stats[FORWARD_ERROR]++;
                 reply.buf = fragment.peer.buf.retainedDuplicate();
                 return reply;
             }
@@ -241,6 +255,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (event instanceof ChannelInputShutdownEvent) {
             // Half-close: the client sent all it will; answer what it sent, then close (as twemproxy does).
             draining = true;
+            endedByClient = true;
             if (outQueue.isEmpty()) {
                 ctx.close();
             }
@@ -262,6 +277,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (admitted) {
             pool.clientClosed();
+            connections.stats[CLIENT_CONNECTIONS]--;
+            connections.stats[endedByClient ? CLIENT_EOF : CLIENT_ERR]++;
+            worker.connectionCounts.closed();
         }
     }
 

@@ -11,6 +11,8 @@ final class ConnectionPool {
     private final ServerConnection[][] connections;
     private final int[] next;
     final Fragmenter fragmenter;
+    /** This loop's share of the pool's stats, indexed by {@link io.walnut.stats.PoolMetric} ordinal. */
+    final long[] stats;
 
     ConnectionPool(ServerPool pool, Worker worker) {
         this.pool = pool;
@@ -22,13 +24,15 @@ final class ConnectionPool {
             connections[i] = new ServerConnection[0];
         }
         this.fragmenter = new Fragmenter(this, servers);
+        this.stats = worker.poolStats[pool.index()];
     }
 
     ServerConnection connectionFor(int serverIndex) {
         ServerConnection[] open = connections[serverIndex];
         if (open.length < pool.config().serverConnections()) {
             ServerConnection[] more = java.util.Arrays.copyOf(open, open.length + 1);
-            ServerConnection created = new ServerConnection(this, pool.config().servers().get(serverIndex));
+            ServerConnection created = new ServerConnection(this, pool.config().servers().get(serverIndex),
+                    worker.serverStats[pool.index()][serverIndex]);
             more[open.length] = created;
             connections[serverIndex] = more;
             return created;

@@ -1,6 +1,7 @@
 package io.walnut.core;
 
 import io.walnut.dist.Placement;
+import io.walnut.stats.PoolMetric;
 
 import java.util.Arrays;
 
@@ -13,6 +14,8 @@ import java.util.Arrays;
  * <p>One per event loop and pool; its scratch arrays are reused, so splitting allocates only the fragments.
  */
 final class Fragmenter {
+    private static final int FRAGMENTS = PoolMetric.FRAGMENTS.ordinal();
+
     private final ConnectionPool connections;
     private final int[] keysPerServer;
     private final int[] fragmentOfServer;
@@ -53,6 +56,8 @@ final class Fragmenter {
             }
         }
         prepare(parent, fragments, keys);
+        // twemproxy never counts fragments (its counter stays 0); Walnut counts each one it creates.
+        connections.stats[FRAGMENTS] += fragments;
         for (int i = 0; i < keys; i++) {
             int s = serverOfKey[i];
             parent.keyFragment[i] = fragmentOfServer[s];

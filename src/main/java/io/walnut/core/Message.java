@@ -52,6 +52,8 @@ public final class Message {
     int[] keyFragment;
 
     long queuedAtNanos;
+    /** Request: its size as written to the server, for the queue and byte stats. */
+    int wireLength;
     int serverIndex;
 
     // ---- for decoders ----
@@ -219,6 +221,7 @@ public final class Message {
         fragmentCount = 0;
         fragmentsDone = 0;
         queuedAtNanos = 0;
+        wireLength = 0;
         serverIndex = 0;
     }
 

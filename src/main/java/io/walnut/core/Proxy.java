@@ -12,6 +12,7 @@ import io.walnut.config.ListenAddress;
 import io.walnut.config.PoolConfig;
 import io.walnut.config.ProxyConfig;
 import io.walnut.proto.Protocol;
+import io.walnut.stats.StatsSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class Proxy implements AutoCloseable {
     private final List<ServerPool> pools = new ArrayList<>();
     private final Map<EventExecutor, Worker> workers = new IdentityHashMap<>();
     private final List<Channel> listeners = new ArrayList<>();
+    private final ConnectionCounts connectionCounts = new ConnectionCounts();
 
     /**
      * @param protocolOf makes each pool's protocol from its config and the mbuf size
@@ -47,11 +49,11 @@ public final class Proxy implements AutoCloseable {
                  BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
         this.transport = Transport.best();
         for (PoolConfig p : config.pools()) {
-            pools.add(new ServerPool(p, protocolOf.apply(p, mbufSize)));
+            pools.add(new ServerPool(pools.size(), p, protocolOf.apply(p, mbufSize)));
         }
         this.loops = transport.newEventLoops(threads);
         for (EventExecutor e : loops) {
-            workers.put(e, new Worker((EventLoop) e, transport, pools));
+            workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts));
         }
     }
 
@@ -59,6 +61,7 @@ public final class Proxy implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         for (ServerPool pool : pools) {
             listeners.add(listen(pool));
+            connectionCounts.opened();
             if (pool.config().preconnect()) {
                 for (Worker w : workers.values()) {
                     w.loop.execute(() -> w.connections(pool).preconnect());
@@ -110,6 +113,27 @@ public final class Proxy implements AutoCloseable {
             }
         }
         return set;
+    }
+
+    /**
+     * Every pool's and server's stats now, summed over the event loops; each loop adds its own share on its
+     * own thread, so the request path never synchronizes for stats.
+     */
+    public StatsSnapshot snapshot() {
+        int[] servers = pools.stream().mapToInt(p -> p.config().servers().size()).toArray();
+        StatsSnapshot sum = StatsSnapshot.zero(servers);
+        for (Worker w : workers.values()) {
+            w.loop.submit(() -> w.addStatsTo(sum)).syncUninterruptibly();
+        }
+        return sum;
+    }
+
+    public long totalConnections() {
+        return connectionCounts.total();
+    }
+
+    public long currentConnections() {
+        return connectionCounts.current();
     }
 
     public Transport transport() {

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.walnut.config.ServerSpec;
 import io.walnut.proto.Protocol;
+import io.walnut.stats.ServerMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,18 +35,34 @@ final class ServerConnection {
 
     private enum State { DISCONNECTED, CONNECTING, CONNECTED }
 
+    private static final int SERVER_EOF = ServerMetric.SERVER_EOF.ordinal();
+    private static final int SERVER_ERR = ServerMetric.SERVER_ERR.ordinal();
+    private static final int SERVER_TIMEDOUT = ServerMetric.SERVER_TIMEDOUT.ordinal();
+    private static final int SERVER_CONNECTIONS = ServerMetric.SERVER_CONNECTIONS.ordinal();
+    private static final int REQUESTS = ServerMetric.REQUESTS.ordinal();
+    private static final int REQUEST_BYTES = ServerMetric.REQUEST_BYTES.ordinal();
+    private static final int RESPONSES = ServerMetric.RESPONSES.ordinal();
+    private static final int RESPONSE_BYTES = ServerMetric.RESPONSE_BYTES.ordinal();
+    private static final int IN_QUEUE = ServerMetric.IN_QUEUE.ordinal();
+    private static final int IN_QUEUE_BYTES = ServerMetric.IN_QUEUE_BYTES.ordinal();
+    private static final int OUT_QUEUE = ServerMetric.OUT_QUEUE.ordinal();
+    private static final int OUT_QUEUE_BYTES = ServerMetric.OUT_QUEUE_BYTES.ordinal();
+
     private final ConnectionPool pool;
     private final Worker worker;
     private final Protocol protocol;
     private final ServerSpec server;
     private final ArrayDeque<Message> inQueue = new ArrayDeque<>();
     private final ArrayDeque<Message> outQueue = new ArrayDeque<>();
+    /** This loop's share of the server's stats, indexed by {@link ServerMetric} ordinal. */
+    private final long[] stats;
     private State state = State.DISCONNECTED;
     private Channel channel;
     boolean sendScheduled;
 
-    ServerConnection(ConnectionPool pool, ServerSpec server) {
+    ServerConnection(ConnectionPool pool, ServerSpec server, long[] stats) {
         this.pool = pool;
+        this.stats = stats;
         this.worker = pool.worker;
         this.protocol = pool.pool.protocol();
         this.server = server;
@@ -54,6 +71,12 @@ final class ServerConnection {
     /** Queues a request for this server; it is written at the end of the loop iteration. */
     void enqueue(Message request) {
         request.queuedAtNanos = System.nanoTime();
+        int bytes = request.buf.readableBytes();
+        request.wireLength = bytes;
+        stats[REQUESTS]++;
+        stats[REQUEST_BYTES] += bytes;
+        stats[IN_QUEUE]++;
+        stats[IN_QUEUE_BYTES] += bytes;
         inQueue.add(request);
         if (state == State.CONNECTED) {
             worker.sendLater(this);
@@ -72,9 +95,17 @@ final class ServerConnection {
             ByteBuf bytes = request.buf;
             request.buf = null;
             channel.write(bytes, channel.voidPromise());
+            if (!request.internal) {
+                stats[IN_QUEUE]--;
+                stats[IN_QUEUE_BYTES] -= request.wireLength;
+            }
             if (request.noreply) {
                 worker.release(request);
             } else {
+                if (!request.internal) {
+                    stats[OUT_QUEUE]++;
+                    stats[OUT_QUEUE_BYTES] += request.wireLength;
+                }
                 outQueue.add(request);
             }
         }
@@ -100,12 +131,19 @@ final class ServerConnection {
             worker.messages.recycle(request);
             return;
         }
+        stats[OUT_QUEUE]--;
+        stats[OUT_QUEUE_BYTES] -= request.wireLength;
+        if (!request.swallow && (request.parent == null || !request.parent.swallow)) {
+            stats[RESPONSES]++;
+            stats[RESPONSE_BYTES] += reply.buf.readableBytes();
+        }
         request.peer = reply;
         request.client.requestDone(request);
     }
 
     void connect() {
         state = State.CONNECTING;
+        worker.connectionCounts.opened();
         Bootstrap b = new Bootstrap()
                 .group(worker.loop)
                 .channel(server.isUnix() ? worker.transport.domainChannel : worker.transport.channel)
@@ -142,6 +180,7 @@ final class ServerConnection {
 
     private void connected() {
         state = State.CONNECTED;
+        stats[SERVER_CONNECTIONS]++;
         List<ByteBuf> handshake = protocol.handshake();
         for (int i = handshake.size() - 1; i >= 0; i--) {
             Message m = worker.messages.take();
@@ -160,17 +199,37 @@ final class ServerConnection {
         log.debug("server {} connection failed: {} ({})", server.name(), reason, why);
         Channel ch = channel;
         channel = null;
+        if (state == State.CONNECTED) {
+            stats[SERVER_CONNECTIONS]--;
+        }
         state = State.DISCONNECTED;
+        worker.connectionCounts.closed();
+        stats[failureMetric(reason)]++;
         if (ch != null) {
             ch.close();
         }
-        failAll(outQueue, reason);
-        failAll(inQueue, reason);
+        failAll(outQueue, reason, OUT_QUEUE, OUT_QUEUE_BYTES);
+        failAll(inQueue, reason, IN_QUEUE, IN_QUEUE_BYTES);
     }
 
-    private void failAll(ArrayDeque<Message> queue, String reason) {
+    private static int failureMetric(String reason) {
+        switch (reason) {
+            case "unknown":
+                return SERVER_EOF;
+            case "Connection timed out":
+                return SERVER_TIMEDOUT;
+            default:
+                return SERVER_ERR;
+        }
+    }
+
+    private void failAll(ArrayDeque<Message> queue, String reason, int countMetric, int bytesMetric) {
         Message request;
         while ((request = queue.poll()) != null) {
+            if (!request.internal) {
+                stats[countMetric]--;
+                stats[bytesMetric] -= request.wireLength;
+            }
             if (request.internal || request.noreply) {
                 worker.release(request);
             } else {

@@ -16,6 +16,7 @@ public final class ServerPool {
     /** twemproxy routes keyless commands (redis COMMAND, memcached version) as if their key were this. */
     private static final byte[] PLACEHOLDER_KEY = "placeholder".getBytes(StandardCharsets.US_ASCII);
 
+    private final int index;
     private final PoolConfig config;
     private final Protocol protocol;
     private final Placement placement;
@@ -23,11 +24,17 @@ public final class ServerPool {
     /** Open client connections over all event loops; touched on accept and close only. */
     private final AtomicInteger clients = new AtomicInteger();
 
-    public ServerPool(PoolConfig config, Protocol protocol) {
+    /** @param index the pool's position in the sorted config, which the stats follow */
+    public ServerPool(int index, PoolConfig config, Protocol protocol) {
+        this.index = index;
         this.config = config;
         this.protocol = protocol;
         this.placement = Placement.of(config.hash(), config.hashTag(), config.distribution(), config.servers());
         this.placeholderServer = placement.serverIndex(PLACEHOLDER_KEY);
+    }
+
+    int index() {
+        return index;
     }
 
     public PoolConfig config() {

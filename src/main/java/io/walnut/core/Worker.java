@@ -3,6 +3,7 @@ package io.walnut.core;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.walnut.stats.StatsSnapshot;
 
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
@@ -23,15 +24,25 @@ final class Worker {
     final Transport transport;
     final MessagePool messages = new MessagePool();
     final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    final ConnectionCounts connectionCounts;
+    /** This loop's share of every pool's stats, by pool index then {@link io.walnut.stats.PoolMetric}. */
+    final long[][] poolStats;
+    /** This loop's share of every server's stats: pool index, server index, {@link io.walnut.stats.ServerMetric}. */
+    final long[][][] serverStats;
     private final Map<ServerPool, ConnectionPool> pools = new IdentityHashMap<>();
     private final ArrayDeque<ServerConnection> toSend = new ArrayDeque<>();
     private final ArrayDeque<ClientConnection> toFlush = new ArrayDeque<>();
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
 
-    Worker(EventLoop loop, Transport transport, List<ServerPool> serverPools) {
+    Worker(EventLoop loop, Transport transport, List<ServerPool> serverPools, ConnectionCounts connectionCounts) {
         this.loop = loop;
         this.transport = transport;
+        this.connectionCounts = connectionCounts;
+        int[] servers = serverPools.stream().mapToInt(p -> p.config().servers().size()).toArray();
+        StatsSnapshot zero = StatsSnapshot.zero(servers);
+        this.poolStats = zero.pools();
+        this.serverStats = zero.servers();
         for (ServerPool p : serverPools) {
             pools.put(p, new ConnectionPool(p, this));
         }
@@ -89,6 +100,11 @@ final class Worker {
             messages.recycle(request.peer);
         }
         messages.recycle(request);
+    }
+
+    /** Adds this loop's stats to {@code sum}; runs on this loop. */
+    void addStatsTo(StatsSnapshot sum) {
+        sum.add(poolStats, serverStats);
     }
 
     void closeAll() {
