@@ -92,7 +92,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         if (in.getByte(in.readerIndex()) != '*') {
-            breakFraming(in, out, "Protocol error: expected '*', got '" + printable(in.getByte(in.readerIndex()))
+            breakFraming(in, out, "ERR Protocol error: expected '*', got '" + printable(in.getByte(in.readerIndex()))
                     + "' (inline commands are not supported)");
             return false;
         }
@@ -117,7 +117,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         if (in.getByte(in.readerIndex() + pos) != '$') {
-            breakFraming(in, out, "Protocol error: expected '$', got '"
+            breakFraming(in, out, "ERR Protocol error: expected '$', got '"
                     + printable(in.getByte(in.readerIndex() + pos)) + "'");
             return false;
         }
@@ -127,7 +127,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         if (n > MAX_BULK_LENGTH) {
-            breakFraming(in, out, "Protocol error: invalid bulk length");
+            breakFraming(in, out, "ERR Protocol error: invalid bulk length");
             return false;
         }
         argStart = start;
@@ -145,12 +145,17 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
 
     private boolean readArgData(ByteBuf in, List<Object> out) {
         int dataStart = pos;
-        if (in.readableBytes() - dataStart < argLength + 2L) {
+        long available = in.readableBytes() - dataStart;
+        if (available < argLength + 2L) {
+            // A CR that is not where the declared length puts it shows the length is wrong right away.
+            if (available > argLength && in.getByte(in.readerIndex() + dataStart + argLength) != '\r') {
+                breakFraming(in, out, "ERR Protocol error: bulk data does not end in CRLF");
+            }
             return false;
         }
         int end = in.readerIndex() + dataStart + argLength;
         if (in.getByte(end) != '\r' || in.getByte(end + 1) != '\n') {
-            breakFraming(in, out, "Protocol error: bulk data does not end in CRLF");
+            breakFraming(in, out, "ERR Protocol error: bulk data does not end in CRLF");
             return false;
         }
         pos = dataStart + argLength + 2;
@@ -171,7 +176,9 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
         if (command == null) {
             rejectRequest(in, out, "ERR unsupported command '" + text(in, nameStart, argLength) + "'");
         } else if (!command.acceptsArgc(argCount)) {
-            rejectRequest(in, out, "ERR wrong number of arguments for '" + command.commandName() + "' command");
+            // Decided at the count line, as twemproxy does: when more arguments were announced than the command
+            // takes, what follows can't be trusted to be them, so the connection closes after the error.
+            breakFraming(in, out, "ERR wrong number of arguments for '" + command.commandName() + "' command");
         } else {
             request.setCommand(command);
         }
@@ -229,9 +236,9 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
     }
 
     /** The stream can't be followed: answer with the error, close, and ignore all that follows. */
-    private void breakFraming(ByteBuf in, List<Object> out, String reason) {
+    private void breakFraming(ByteBuf in, List<Object> out, String error) {
         Message m = request != null ? request : messages.take();
-        m.reject(RedisReplies.error("ERR " + reason), true);
+        m.reject(RedisReplies.error(error), true);
         out.add(m);
         request = null;
         state = State.DISCARD;
@@ -244,7 +251,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
                 return false;
             }
             if (in.getByte(in.readerIndex()) != '$') {
-                breakFraming(in, out, "Protocol error: expected '$', got '" + printable(in.getByte(in.readerIndex()))
+                breakFraming(in, out, "ERR Protocol error: expected '$', got '" + printable(in.getByte(in.readerIndex()))
                         + "'");
                 return false;
             }
@@ -253,7 +260,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
                 return false;
             }
             if (n > MAX_BULK_LENGTH) {
-                breakFraming(in, out, "Protocol error: invalid bulk length");
+                breakFraming(in, out, "ERR Protocol error: invalid bulk length");
                 return false;
             }
             in.skipBytes(pos);
@@ -269,7 +276,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         if (in.getByte(in.readerIndex()) != '\r' || in.getByte(in.readerIndex() + 1) != '\n') {
-            breakFraming(in, out, "Protocol error: bulk data does not end in CRLF");
+            breakFraming(in, out, "ERR Protocol error: bulk data does not end in CRLF");
             return false;
         }
         in.skipBytes(2);
@@ -309,8 +316,8 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
         if (available <= MAX_DIGITS + 1 && onlyDigits(in, base + 1, available - 1)) {
             return NEED_MORE;
         }
-        breakFraming(in, out, in.getByte(base) == '*' ? "Protocol error: invalid multibulk length"
-                : "Protocol error: invalid bulk length");
+        breakFraming(in, out, in.getByte(base) == '*' ? "ERR Protocol error: invalid multibulk length"
+                : "ERR Protocol error: invalid bulk length");
         return NEED_MORE;
     }
 

@@ -30,7 +30,6 @@ class RedisRequestDecoderTest {
             + "*5\r\n$4\r\nEVAL\r\n$8\r\nreturn 1\r\n$1\r\n1\r\n$3\r\nkey\r\n$3\r\narg\r\n"
             + "*4\r\n$6\r\nZUNION\r\n$1\r\n2\r\n$2\r\nz1\r\n$2\r\nz2\r\n"
             + "*2\r\n$4\r\nKEYS\r\n$1\r\n*\r\n"
-            + "*3\r\n$3\r\nGET\r\n$1\r\na\r\n$1\r\nb\r\n"
             + "*2\r\n$4\r\nAuTh\r\n$2\r\npw\r\n"
             + "*1\r\n$4\r\nquit\r\n";
 
@@ -46,7 +45,6 @@ class RedisRequestDecoderTest {
             new Decoded("zunion", List.of("z1"), "*4\r\n$6\r\nZUNION\r\n$1\r\n2\r\n$2\r\nz1\r\n$2\r\nz2\r\n", null,
                     false),
             new Decoded(null, List.of(), null, "-ERR unsupported command 'KEYS'\r\n", false),
-            new Decoded(null, List.of(), null, "-ERR wrong number of arguments for 'get' command\r\n", false),
             new Decoded("auth", List.of("pw"), "*2\r\n$4\r\nAuTh\r\n$2\r\npw\r\n", null, false),
             new Decoded("quit", List.of(), "*1\r\n$4\r\nquit\r\n", null, false));
 
@@ -133,11 +131,24 @@ class RedisRequestDecoderTest {
         assertThat(got).extracting(Decoded::rejection).allMatch(r -> r.startsWith("-ERR Walnut routes eval"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PING hello", "MSET a 1 b", "COMMAND COUNT", "TTL", "GET a b"})
+    void wrongArityAnswersAnErrorAndCloses(String command) {
+        List<Decoded> got = decode(List.of(resp("GET", "a") + resp(command.split(" ")) + resp("GET", "b")));
+        assertThat(got).hasSize(2);
+        assertThat(got.get(1).rejection()).startsWith("-ERR wrong number of arguments for '");
+        assertThat(got.get(1).close()).isTrue();
+    }
+
     @Test
-    void fixedArityIsChecked() {
-        List<Decoded> got = decode(List.of(resp("PING", "hello") + resp("MSET", "a", "1", "b") + resp("COMMAND",
-                "COUNT") + resp("TTL")));
-        assertThat(got).extracting(Decoded::rejection).allMatch(r -> r.startsWith("-ERR wrong number of arguments"));
+    void aBulkWhoseCrIsMisplacedFailsBeforeMoreBytesArrive() {
+        EmbeddedChannel ch = new EmbeddedChannel(new RedisRequestDecoder(pool, MAX_KEY));
+        ch.writeInbound(bytes("*1\r\n$5\r\nPING\r\n"));
+        Message m = ch.readInbound();
+        assertThat(m.rejection().toString(StandardCharsets.ISO_8859_1))
+                .isEqualTo("-ERR Protocol error: bulk data does not end in CRLF\r\n");
+        pool.recycle(m);
+        assertThat(ch.finish()).isFalse();
     }
 
     private List<Decoded> decode(List<String> chunks) {
