@@ -108,6 +108,10 @@ public final class Main {
         }
         try {
             return proxy.applyAsInt(options, config);
+        } catch (RuntimeException e) {
+            // a daemon's stderr is /dev/null: the log is the only place this can be seen
+            log.error("walnut stopped on an unexpected error", e);
+            return 1;
         } finally {
             if (pidFile != null) {
                 removePidFile(pidFile);

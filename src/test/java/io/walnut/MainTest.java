@@ -168,6 +168,18 @@ class MainTest {
     }
 
     @Test
+    void aProxyFailureIsLoggedAndExits1() throws IOException {
+        Path file = write("ok.yml", POOL);
+        Path log = dir.resolve("w.log");
+        Main main = new Main(new PrintStream(stderr, true, StandardCharsets.UTF_8), (options, config) -> {
+            throw new IllegalStateException("boom");
+        });
+
+        assertThat(main.run("-c", file.toString(), "-o", log.toString())).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("Main walnut stopped on an unexpected error", "boom");
+    }
+
+    @Test
     void anUnwritablePidFileFailsBeforeTheProxyStarts() throws IOException {
         Path file = write("ok.yml", POOL);
         Path pid = dir.resolve("no-such-dir").resolve("walnut.pid");

@@ -181,6 +181,6 @@ public final class ConfigLoader {
     private static ConfigException sameName(ConfigFile file, PoolBuilder first, PoolBuilder second) {
         // twemproxy's message really has an unbalanced quote
         return file.problem(second.line(), "conf: " + file.quoted() + " has pools with same name "
-                + first.name() + "'", "pool '" + second.name() + "' is also defined on line " + first.line());
+                + TwemproxyScalars.printed(first.name()) + "'", "pool '" + second.name() + "' is also defined on line " + first.line());
     }
 }

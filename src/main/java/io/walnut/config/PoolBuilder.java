@@ -193,7 +193,8 @@ final class PoolBuilder {
             if (position > 0 && TwemproxyScalars.sameName(sorted.get(position - 1).name(), server.name())) {
                 int first = serverLines.get(order.get(position - 1));
                 throw file.problem(serverLines.get(order.get(position)),
-                        "conf: pool '" + name + "' has servers with same name '" + server.name() + "'",
+                        "conf: pool '" + name + "' has servers with same name '"
+                                + TwemproxyScalars.printed(server.name()) + "'",
                         where() + "server name '" + server.name() + "' is also used on line " + first);
             }
             sorted.add(new ServerSpec(position, server.name(), server.host(), server.port(), server.unixSocket(),

@@ -40,6 +40,12 @@ final class TwemproxyScalars {
         return value < 0 ? NOT_A_NUMBER : value;
     }
 
+    /** The text as C's {@code %s} prints it: up to the first NUL character. */
+    static String printed(String text) {
+        int nul = text.indexOf('\0');
+        return nul < 0 ? text : text.substring(0, nul);
+    }
+
     static int utf8Length(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }

@@ -195,6 +195,9 @@ class ConfigRejectionTest {
                         "conf: pool 'alpha' has servers with same name '127.0.0.1:6379'", 5),
                 arguments("same explicit name", POOL.replace(":1\n", ":1 a\n") + "   - 127.0.0.1:6380:1 a\n",
                         "conf: pool 'alpha' has servers with same name 'a'", 5),
+                arguments("names compare as C strings", "alpha:\n  listen: 127.0.0.1:22121\n  servers:\n"
+                                + "   - \"127.0.0.1:6379:1 a\\0b\"\n   - \"127.0.0.1:6380:1 a\\0c\"\n",
+                        "conf: pool 'alpha' has servers with same name 'a'", 5),
                 arguments("11211 drops the port", POOL.replace("6379", "11211") + "   - 127.0.0.1:11211:2\n",
                         "conf: pool 'alpha' has servers with same name '127.0.0.1'", 5));
     }
