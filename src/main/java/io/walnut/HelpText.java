@@ -1,8 +1,8 @@
 package io.walnut;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.walnut.core.Transport;
+import io.walnut.stats.PoolMetric;
+import io.walnut.stats.ServerMetric;
 
 /**
  * The texts nutcracker prints for {@code -V}, {@code -h} and {@code -D}, with {@code walnut} in its place.
@@ -17,7 +17,7 @@ final class HelpText {
 
     /** {@code This is walnut-<version>}, the event backend, and a blank line. */
     static String versionLines() {
-        return "This is walnut-" + version() + "\n" + "async event backend: " + eventBackend() + "\n" + "\n";
+        return "This is walnut-" + Version.walnut() + "\n" + "async event backend: " + eventBackend() + "\n" + "\n";
     }
 
     static String usage() {
@@ -53,26 +53,13 @@ final class HelpText {
     /** nutcracker's {@code -D} table: two spaces, the name in 20 columns, the description quoted. */
     static String statsDescription() {
         StringBuilder text = new StringBuilder("pool stats:\n");
-        describe(text, "client_eof", "# eof on client connections");
-        describe(text, "client_err", "# errors on client connections");
-        describe(text, "client_connections", "# active client connections");
-        describe(text, "server_ejects", "# times backend server was ejected");
-        describe(text, "forward_error", "# times we encountered a forwarding error");
-        describe(text, "fragments", "# fragments created from a multi-vector request");
+        for (PoolMetric m : PoolMetric.values()) {
+            describe(text, m.jsonName(), m.description());
+        }
         text.append("\nserver stats:\n");
-        describe(text, "server_eof", "# eof on server connections");
-        describe(text, "server_err", "# errors on server connections");
-        describe(text, "server_timedout", "# timeouts on server connections");
-        describe(text, "server_connections", "# active server connections");
-        describe(text, "server_ejected_at", "timestamp when server was ejected in usec since epoch");
-        describe(text, "requests", "# requests");
-        describe(text, "request_bytes", "total request bytes");
-        describe(text, "responses", "# responses");
-        describe(text, "response_bytes", "total response bytes");
-        describe(text, "in_queue", "# requests in incoming queue");
-        describe(text, "in_queue_bytes", "current request bytes in incoming queue");
-        describe(text, "out_queue", "# requests in outgoing queue");
-        describe(text, "out_queue_bytes", "current request bytes in outgoing queue");
+        for (ServerMetric m : ServerMetric.values()) {
+            describe(text, m.jsonName(), m.description());
+        }
         return text.toString();
     }
 
@@ -80,30 +67,8 @@ final class HelpText {
         text.append(String.format("  %-20s\"%s\"", name, description)).append('\n');
     }
 
-    /** The Maven version packed into the jar; "dev" when running from classes, as in unit tests. */
-    static String version() {
-        try (InputStream in = HelpText.class.getResourceAsStream("/META-INF/maven/io.walnut/walnut/pom.properties")) {
-            if (in != null) {
-                Properties properties = new Properties();
-                properties.load(in);
-                return properties.getProperty("version", "dev");
-            }
-        } catch (IOException e) {
-            // fall through: the version line is informative only
-        }
-        return "dev";
-    }
-
-    /**
-     * What Netty will use: the native epoll transport when it loads, else Java NIO. Looked up reflectively so
-     * the command line does not need netty-transport-classes-epoll on its compile path.
-     */
+    /** What Netty will use: the native epoll transport when it loads, else Java NIO. */
     static String eventBackend() {
-        try {
-            Object available = Class.forName("io.netty.channel.epoll.Epoll").getMethod("isAvailable").invoke(null);
-            return Boolean.TRUE.equals(available) ? "epoll" : "nio";
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return "nio";
-        }
+        return Transport.best().displayName();
     }
 }

@@ -48,7 +48,7 @@ public final class Walnut {
             proxy.close();
             stopped.countDown();
         }, "walnut-shutdown"));
-        log.info("walnut-{} started on pid {} with {} event loop(s) over {}", Version.VERSION,
+        log.info("walnut-{} started on pid {} with {} event loop(s) over {}", Version.walnut(),
                 ProcessHandle.current().pid(), options.threads(), proxy.transport().displayName());
         try {
             stopped.await();
