@@ -132,6 +132,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             case FRAGMENT:
                 connections.fragmenter.split(request);
                 break;
+            case GATHER:
+                connections.fragmenter.gather(request);
+                break;
             default:
                 throw new IllegalStateException("no route for " + request.command);
         }
@@ -158,6 +161,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             request = parent;
             if (!request.swallow) {
+                if (startsPhaseTwo(request)) {
+                    return;
+                }
                 request.peer = mergedReply(request);
             }
         }
@@ -180,6 +186,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         requestDone(request);
     }
 
+    /** A gathered request whose phase one just succeeded moves on to phase two. */
+    private boolean startsPhaseTwo(Message parent) {
+        if (parent.command.route() != Route.GATHER || parent.gathered || anyFailed(parent)) {
+            return false;
+        }
+        if (connections.fragmenter.gathered(parent)) {
+            return true;
+        }
+        requestFailed(parent, "Invalid argument");
+        return true;
+    }
+
+    private static boolean anyFailed(Message parent) {
+        for (int f = 0; f < parent.fragmentCount; f++) {
+            if (parent.fragments[f].failed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Message mergedReply(Message parent) {
         Message reply = worker.messages.take();
         for (int f = 0; f < parent.fragmentCount; f++) {
@@ -192,7 +219,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 return reply;
             }
         }
-        reply.buf = protocol.merge(worker.alloc, parent);
+        // A gathered request's reply is its phase two's, as the server gave it.
+        reply.buf = parent.gathered ? parent.fragments[0].peer.buf.retainedDuplicate()
+                : protocol.merge(worker.alloc, parent);
         return reply;
     }
 

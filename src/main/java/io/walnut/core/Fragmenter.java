@@ -6,15 +6,22 @@ import io.walnut.stats.PoolMetric;
 import java.util.Arrays;
 
 /**
- * Splits a multi-key request (redis MGET, MSET, DEL, UNLINK, TOUCH, EXISTS; memcached get, gets) into one
- * fragment per server, in server-index order as twemproxy queues them, each holding that server's keys in
- * their original order. The parent keeps, per key, the fragment that carries it (twemproxy's {@code frag_seq}),
- * which the protocol's merge walks to put the replies back in key order.
+ * Splits a request over the servers of its keys.
+ *
+ * <p>Fragmented commands (redis MGET, MSET, DEL, UNLINK, TOUCH, EXISTS; memcached get, gets) become one fragment
+ * per server, in server-index order as twemproxy queues them, each holding that server's keys in their original
+ * order. The parent keeps, per key, the fragment that carries it (twemproxy's {@code frag_seq}), which the
+ * protocol's merge walks to put the replies back in key order.
+ *
+ * <p>Gathered commands (redis ZUNION, ZINTER, ZDIFF) go whole to the first key's server when every key lives
+ * there; otherwise phase one reads the other servers' keys (one fragment per server) and phase two sends the
+ * first key's server one request that copies them in and runs the command.
  *
  * <p>One per event loop and pool; its scratch arrays are reused, so splitting allocates only the fragments.
  */
 final class Fragmenter {
     private static final int FRAGMENTS = PoolMetric.FRAGMENTS.ordinal();
+    private static final int NONE = -1;
 
     private final ConnectionPool connections;
     private final int[] keysPerServer;
@@ -32,8 +39,54 @@ final class Fragmenter {
         this.runEnd = new int[servers];
     }
 
-    /** Client receive for a multi-key request: queues its fragments on their servers. */
+    /** Client receive for a fragmented request: queues its fragments on their servers. */
     void split(Message parent) {
+        group(parent, NONE);
+        dispatch(parent, false);
+    }
+
+    /** Client receive for a gathered request: whole to the first key's server, or phase one. */
+    void gather(Message parent) {
+        Placement placement = connections.pool.placement();
+        int target = placement.serverIndex(parent.buf, parent.keyStart(0), parent.keyLength(0));
+        parent.serverIndex = target;
+        if (group(parent, target) == 0) {
+            parent.fragmentCount = 0;
+            connections.connectionFor(target).enqueue(parent);
+        } else {
+            dispatch(parent, true);
+        }
+    }
+
+    /**
+     * Phase one of a gathered request is done and none failed: sends phase two. False when phase one's
+     * replies were not what the protocol needs.
+     */
+    boolean gathered(Message parent) {
+        Worker worker = connections.worker;
+        io.netty.buffer.ByteBuf run = connections.pool.protocol().gathered(worker.alloc, parent, parent.keyFragment);
+        if (run == null) {
+            return false;
+        }
+        for (int f = 0; f < parent.fragmentCount; f++) {
+            worker.release(parent.fragments[f]);
+            parent.fragments[f] = null;
+        }
+        parent.gathered = true;
+        parent.fragmentCount = 1;
+        parent.fragmentsDone = 0;
+        Message phaseTwo = newFragment(parent, parent.serverIndex);
+        phaseTwo.buf = run;
+        parent.fragments[0] = phaseTwo;
+        connections.connectionFor(parent.serverIndex).enqueue(phaseTwo);
+        return true;
+    }
+
+    /**
+     * Groups the keys by server, leaving out those on {@code skipServer} (their fragment is {@link #NONE});
+     * returns the number of fragments.
+     */
+    private int group(Message parent, int skipServer) {
         int keys = parent.keyCount();
         if (serverOfKey.length < keys) {
             serverOfKey = new int[Math.max(keys, serverOfKey.length * 2)];
@@ -44,7 +97,9 @@ final class Fragmenter {
         for (int i = 0; i < keys; i++) {
             int server = placement.serverIndex(parent.buf, parent.keyStart(i), parent.keyLength(i));
             serverOfKey[i] = server;
-            keysPerServer[server]++;
+            if (server != skipServer) {
+                keysPerServer[server]++;
+            }
         }
         int fragments = 0;
         int at = 0;
@@ -56,18 +111,20 @@ final class Fragmenter {
             }
         }
         prepare(parent, fragments, keys);
-        // twemproxy never counts fragments (its counter stays 0); Walnut counts each one it creates.
-        connections.stats[FRAGMENTS] += fragments;
         for (int i = 0; i < keys; i++) {
             int s = serverOfKey[i];
-            parent.keyFragment[i] = fragmentOfServer[s];
-            keysByFragment[runEnd[s]++] = i;
+            if (s == skipServer) {
+                parent.keyFragment[i] = NONE;
+            } else {
+                parent.keyFragment[i] = fragmentOfServer[s];
+                keysByFragment[runEnd[s]++] = i;
+            }
         }
-        dispatch(parent);
+        return fragments;
     }
 
     private static void prepare(Message parent, int fragments, int keys) {
-        if (parent.fragments == null || parent.fragments.length < fragments) {
+        if (parent.fragments == null || parent.fragments.length < Math.max(fragments, 1)) {
             parent.fragments = new Message[Math.max(fragments, 4)];
         }
         if (parent.keyFragment == null || parent.keyFragment.length < keys) {
@@ -77,18 +134,18 @@ final class Fragmenter {
         parent.fragmentsDone = 0;
     }
 
-    private void dispatch(Message parent) {
+    private void dispatch(Message parent, boolean gathering) {
         Worker worker = connections.worker;
+        // twemproxy never counts fragments (its counter stays 0); Walnut counts each one it creates.
+        connections.stats[FRAGMENTS] += parent.fragmentCount;
         for (int s = 0; s < keysPerServer.length; s++) {
             int count = keysPerServer[s];
             if (count > 0) {
-                Message fragment = worker.messages.take();
-                fragment.parent = parent;
-                fragment.client = parent.client;
-                fragment.command = parent.command;
-                fragment.serverIndex = s;
-                fragment.buf = connections.pool.protocol()
-                        .fragment(worker.alloc, parent, keysByFragment, runEnd[s] - count, count);
+                Message fragment = newFragment(parent, s);
+                int from = runEnd[s] - count;
+                fragment.buf = gathering
+                        ? connections.pool.protocol().gather(worker.alloc, parent, keysByFragment, from, count)
+                        : connections.pool.protocol().fragment(worker.alloc, parent, keysByFragment, from, count);
                 parent.fragments[fragmentOfServer[s]] = fragment;
             }
         }
@@ -97,5 +154,14 @@ final class Fragmenter {
             Message fragment = parent.fragments[f];
             connections.connectionFor(fragment.serverIndex).enqueue(fragment);
         }
+    }
+
+    private Message newFragment(Message parent, int server) {
+        Message fragment = connections.worker.messages.take();
+        fragment.parent = parent;
+        fragment.client = parent.client;
+        fragment.command = parent.command;
+        fragment.serverIndex = server;
+        return fragment;
     }
 }

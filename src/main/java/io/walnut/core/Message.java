@@ -50,6 +50,8 @@ public final class Message {
     int fragmentCount;
     int fragmentsDone;
     int[] keyFragment;
+    /** A gathered request whose phase two has been sent. */
+    boolean gathered;
 
     long queuedAtNanos;
     /** Request: its size as written to the server, for the queue and byte stats. */
@@ -220,6 +222,7 @@ public final class Message {
         }
         fragmentCount = 0;
         fragmentsDone = 0;
+        gathered = false;
         queuedAtNanos = 0;
         wireLength = 0;
         serverIndex = 0;

@@ -14,6 +14,12 @@ public interface Command {
         FRAGMENT,
         /** Keyless: sent whole to the server that twemproxy's literal key {@code placeholder} maps to. */
         PLACEHOLDER,
+        /**
+         * Redis ZUNION, ZINTER, ZDIFF: sent whole to the server of the first key when all keys live there;
+         * otherwise the other servers' keys are first copied to that server ({@link Protocol#gather}), so the
+         * answer is the one a single server holding every key gives.
+         */
+        GATHER,
         /** Answered by the proxy itself ({@link Protocol#localReply}). */
         LOCAL,
         /** Answer what is due, then close the connection. */

@@ -45,6 +45,23 @@ public interface Protocol {
      */
     ByteBuf merge(ByteBufAllocator alloc, Message parent);
 
+    /**
+     * For {@link Command.Route#GATHER}, phase one: a request to one server reading the keys
+     * {@code keyIndexes[from .. from+count)} of {@code parent} so they can be copied elsewhere.
+     */
+    default ByteBuf gather(ByteBufAllocator alloc, Message parent, int[] keyIndexes, int from, int count) {
+        throw new UnsupportedOperationException("no gathered commands in this protocol");
+    }
+
+    /**
+     * For {@link Command.Route#GATHER}, phase two: the request for the first key's server that copies in the
+     * keys read in phase one (each fragment's {@link Message#peer()}), runs the command there and cleans up.
+     * {@code keyFragment[i]} is the phase-one fragment that read key {@code i}, or -1 for a key already there.
+     */
+    default ByteBuf gathered(ByteBufAllocator alloc, Message parent, int[] keyFragment) {
+        throw new UnsupportedOperationException("no gathered commands in this protocol");
+    }
+
     /** True for a server reply twemproxy treats as a server failure (redis -OOM, -BUSY, -LOADING). */
     boolean isServerFailure(Message reply);
 }

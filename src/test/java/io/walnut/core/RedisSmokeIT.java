@@ -12,6 +12,7 @@ import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
 import org.junit.jupiter.api.Test;
 
+
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +22,38 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RedisSmokeIT {
+
+    /** ZUNION/ZINTER/ZDIFF over keys on three servers answer as one server holding every key would. */
+    @SuppressWarnings("unchecked")
+    private static void zsetAlgebraSpansServers(RespClient c, List<RedisServerProcess> backends) {
+        List<String> args = new ArrayList<>(List.of("ZUNION", "10"));
+        for (int k = 0; k < 10; k++) {
+            c.call(T, "ZADD", "z:" + k, Integer.toString(k), "m" + k, "1", "common");
+            args.add("z:" + k);
+        }
+        args.add("WITHSCORES");
+        List<Object> union = (List<Object>) c.call(T, args.toArray(new String[0]));
+        List<String> members = new ArrayList<>();
+        for (Object o : union) {
+            members.add(new String((byte[]) o, StandardCharsets.UTF_8));
+        }
+        assertThat(members).containsExactly("m0", "0", "m1", "1", "m2", "2", "m3", "3", "m4", "4", "m5", "5", "m6",
+                "6", "m7", "7", "m8", "8", "m9", "9", "common", "10");
+        args.set(0, "ZINTER");
+        args.remove(args.size() - 1);
+        List<Object> inter = (List<Object>) c.call(T, args.toArray(new String[0]));
+        assertThat(inter).hasSize(1);
+        assertThat(new String((byte[]) inter.get(0), StandardCharsets.UTF_8)).isEqualTo("common");
+        List<Object> diff = (List<Object>) c.call(T, "ZDIFF", "3", "z:0", "z:1", "z:2");
+        assertThat(new String((byte[]) diff.get(0), StandardCharsets.UTF_8)).isEqualTo("m0");
+        long keysOnBackends = 0;
+        for (RedisServerProcess r : backends) {
+            try (RespClient direct = RespClient.connect(r.port())) {
+                keysOnBackends += (Long) direct.call(T, "DBSIZE");
+            }
+        }
+        assertThat(keysOnBackends).as("no temporary key is left behind").isEqualTo(50 - 2 + 3 + 10);
+    }
     private static final Duration T = Duration.ofSeconds(5);
 
     @Test
@@ -55,6 +88,7 @@ class RedisSmokeIT {
                     assertThat(new String((byte[]) c.call(T, "GET", "c"), StandardCharsets.UTF_8)).isEqualTo("3");
                     assertThat(c.call(T, "KEYS", "*")).isEqualTo(new RespClient.Error("ERR unsupported command 'KEYS'"));
                     assertThat(c.call(T, "PING")).isEqualTo("PONG");
+                    zsetAlgebraSpansServers(c, List.of(r1, r2, r3));
                 }
             }
         }

@@ -65,7 +65,7 @@ public enum RedisCommand implements Command {
     enum Arity {
         KEY_ONLY(Route.KEY, 2, 2), KEY_PLUS_1(Route.KEY, 3, 3), KEY_PLUS_2(Route.KEY, 4, 4),
         KEY_PLUS_3(Route.KEY, 5, 5), KEY_ANY(Route.KEY, 2, Integer.MAX_VALUE),
-        NUMKEYS_FIRST(Route.KEY, 3, Integer.MAX_VALUE),
+        NUMKEYS_FIRST(Route.GATHER, 3, Integer.MAX_VALUE),
         MULTI_KEY(Route.FRAGMENT, 2, Integer.MAX_VALUE), KEY_VALUE_PAIRS(Route.FRAGMENT, 3, Integer.MAX_VALUE),
         SCRIPT(Route.KEY, 4, Integer.MAX_VALUE),
         NO_ARGUMENT(Route.PLACEHOLDER, 1, 1), NO_KEY(Route.PLACEHOLDER, 1, Integer.MAX_VALUE),
@@ -172,15 +172,20 @@ public enum RedisCommand implements Command {
         return arity != Arity.KEY_VALUE_PAIRS || (argc & 1) == 1;
     }
 
-    /** Index of the argument that routes a {@link Route#KEY} command (EVAL's first key, ZUNION's first key). */
+    /** Index of the argument that routes a {@link Route#KEY} command (EVAL's first key). */
     int routingArgument() {
+        return arity == Arity.SCRIPT ? 3 : 1;
+    }
+
+    /** Index of the numkeys argument (EVAL's, ZUNION's), or -1. */
+    int numkeysArgument() {
         switch (arity) {
             case NUMKEYS_FIRST:
-                return 2;
-            case SCRIPT:
-                return 3;
-            default:
                 return 1;
+            case SCRIPT:
+                return 2;
+            default:
+                return -1;
         }
     }
 

@@ -22,9 +22,7 @@ final class RedisFragmenter {
         RedisCommand command = (RedisCommand) parent.command();
         ByteBuf request = parent.buf();
         ByteBuf header = alloc.directBuffer(32);
-        header.writeByte('*');
-        writeDecimal(header, 1 + count * command.keyStep());
-        header.writeByte('\r').writeByte('\n');
+        writeArrayHeader(header, 1 + count * command.keyStep());
         writeBulk(header, command.commandName());
         SliceAssembler out = SliceAssembler.get().add(header);
         for (int i = from; i < from + count; i++) {
@@ -42,16 +40,20 @@ final class RedisFragmenter {
     /** A whole request, e.g. {@code AUTH <password>}, as RESP bytes (for the proxy's own requests). */
     static ByteBuf request(String... args) {
         ByteBuf b = Unpooled.buffer();
-        b.writeByte('*');
-        writeDecimal(b, args.length);
-        b.writeByte('\r').writeByte('\n');
+        writeArrayHeader(b, args.length);
         for (String arg : args) {
             writeBulk(b, arg);
         }
         return Unpooled.unreleasableBuffer(b.asReadOnly());
     }
 
-    private static void writeBulk(ByteBuf b, String arg) {
+    static void writeArrayHeader(ByteBuf b, int count) {
+        b.writeByte('*');
+        writeDecimal(b, count);
+        b.writeByte('\r').writeByte('\n');
+    }
+
+    static void writeBulk(ByteBuf b, String arg) {
         byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
         b.writeByte('$');
         writeDecimal(b, bytes.length);

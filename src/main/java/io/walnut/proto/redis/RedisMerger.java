@@ -46,9 +46,7 @@ final class RedisMerger {
             next[f] = 0;
         }
         ByteBuf header = alloc.directBuffer(16);
-        header.writeByte('*');
-        RedisFragmenter.writeDecimal(header, parent.keyCount());
-        header.writeByte('\r').writeByte('\n');
+        RedisFragmenter.writeArrayHeader(header, parent.keyCount());
         SliceAssembler out = SliceAssembler.get().add(header);
         for (int i = 0; i < parent.keyCount(); i++) {
             int f = parent.fragmentOfKey(i);

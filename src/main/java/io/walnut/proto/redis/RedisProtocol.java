@@ -103,6 +103,16 @@ public final class RedisProtocol implements Protocol {
     }
 
     @Override
+    public ByteBuf gather(ByteBufAllocator alloc, Message parent, int[] keyIndexes, int from, int count) {
+        return RedisGatherer.readKeys(alloc, parent, keyIndexes, from, count);
+    }
+
+    @Override
+    public ByteBuf gathered(ByteBufAllocator alloc, Message parent, int[] keyFragment) {
+        return RedisGatherer.run(alloc, parent, keyFragment);
+    }
+
+    @Override
     public boolean isServerFailure(Message reply) {
         return reply.kind() == RedisReplyDecoder.ERROR && RedisReplies.isServerFailure(reply.buf());
     }

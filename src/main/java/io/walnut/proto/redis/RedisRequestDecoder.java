@@ -41,6 +41,8 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
     private int argStart;
     private int argLength;
     private RedisCommand command;
+    /** The numkeys argument of the request being read (EVAL, ZUNION...), once read. */
+    private int numkeys;
     private Message request;
 
     /**
@@ -104,6 +106,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
         argCount = (int) n;
         argIndex = 0;
         command = null;
+        numkeys = 0;
         if (argCount == 0) {
             rejectRequest(in, out, "ERR Protocol error: empty request");
             return true;
@@ -165,7 +168,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
             acceptCommandName(in, out, dataStart);
         } else if (isKeyArgument(index)) {
             request.addKey(argStart, dataStart, argLength);
-        } else if (command.arity == RedisCommand.Arity.SCRIPT && index == 2) {
+        } else if (index == command.numkeysArgument()) {
             checkNumkeys(in, out, dataStart);
         }
         return true;
@@ -198,6 +201,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
             rejectRequest(in, out, "ERR Walnut routes " + command.commandName()
                     + " by its first key: numkeys must be a number of at least 1");
         }
+        this.numkeys = (int) Math.min(numkeys, Integer.MAX_VALUE);
     }
 
     /** Whether argument {@code index} is a key the request is routed or fragmented by. */
@@ -205,6 +209,8 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
         switch (command.route()) {
             case KEY:
                 return index == command.routingArgument();
+            case GATHER:
+                return index > 1 && index - 2 < numkeys;
             case FRAGMENT:
                 return command.keyStep() == 1 || (index & 1) == 1;
             case LOCAL:
