@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.walnut.dist.Placement;
 import io.walnut.proto.Command.Route;
 import io.walnut.proto.Protocol;
 import io.walnut.stats.PoolMetric;
@@ -110,7 +111,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             if (local != null) {
                 answer(request, local);
             } else {
-                route(request);
+                route(request, pool.placement(System.nanoTime()));
             }
         }
         if (request.closeAfter) {
@@ -120,20 +121,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         updateReading();
     }
 
-    private void route(Message request) {
+    private void route(Message request, Placement placement) {
+        if (placement.liveCount() == 0) {
+            // Every server is ejected and none is due back yet: twemproxy refuses the request.
+            requestFailed(request, "Connection refused");
+            return;
+        }
         switch (request.command.route()) {
             case KEY:
-                forward(request, connections.pool.placement()
-                        .serverIndex(request.buf, request.keyStart(0), request.keyLength(0)));
+                forward(request, placement.serverIndex(request.buf, request.keyStart(0), request.keyLength(0)));
                 break;
             case PLACEHOLDER:
-                forward(request, pool.placeholderServer());
+                forward(request, placement.serverIndex(ServerPool.PLACEHOLDER_KEY));
                 break;
             case FRAGMENT:
-                connections.fragmenter.split(request);
+                connections.fragmenter.split(request, placement);
                 break;
             case GATHER:
-                connections.fragmenter.gather(request);
+                connections.fragmenter.gather(request, placement);
                 break;
             default:
                 throw new IllegalStateException("no route for " + request.command);

@@ -6,6 +6,8 @@ package io.walnut.core;
  * its event loop.
  */
 final class ConnectionPool {
+    static final int SERVER_EJECTS = io.walnut.stats.PoolMetric.SERVER_EJECTS.ordinal();
+
     final ServerPool pool;
     final Worker worker;
     private final ServerConnection[][] connections;

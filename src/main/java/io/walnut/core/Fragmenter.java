@@ -40,17 +40,16 @@ final class Fragmenter {
     }
 
     /** Client receive for a fragmented request: queues its fragments on their servers. */
-    void split(Message parent) {
-        group(parent, NONE);
+    void split(Message parent, Placement placement) {
+        group(parent, placement, NONE);
         dispatch(parent, false);
     }
 
     /** Client receive for a gathered request: whole to the first key's server, or phase one. */
-    void gather(Message parent) {
-        Placement placement = connections.pool.placement();
+    void gather(Message parent, Placement placement) {
         int target = placement.serverIndex(parent.buf, parent.keyStart(0), parent.keyLength(0));
         parent.serverIndex = target;
-        if (group(parent, target) == 0) {
+        if (group(parent, placement, target) == 0) {
             parent.fragmentCount = 0;
             connections.connectionFor(target).enqueue(parent);
         } else {
@@ -86,13 +85,12 @@ final class Fragmenter {
      * Groups the keys by server, leaving out those on {@code skipServer} (their fragment is {@link #NONE});
      * returns the number of fragments.
      */
-    private int group(Message parent, int skipServer) {
+    private int group(Message parent, Placement placement, int skipServer) {
         int keys = parent.keyCount();
         if (serverOfKey.length < keys) {
             serverOfKey = new int[Math.max(keys, serverOfKey.length * 2)];
             keysByFragment = new int[serverOfKey.length];
         }
-        Placement placement = connections.pool.placement();
         Arrays.fill(keysPerServer, 0);
         for (int i = 0; i < keys; i++) {
             int server = placement.serverIndex(parent.buf, parent.keyStart(i), parent.keyLength(i));

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.walnut.config.ServerSpec;
 import io.walnut.proto.Protocol;
 import io.walnut.stats.ServerMetric;
@@ -19,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection from one event loop to one server (twemproxy's server-side {@code struct conn}). It owns two
@@ -27,18 +30,27 @@ import java.util.List;
  * reply answers.
  *
  * <p>Stages: server send ({@link #sendQueued}) and server receive ({@link #replyReceived}). The object outlives
- * its socket: after a failure the next request reconnects. Confined to its event loop; the queues are plain
- * {@link ArrayDeque}s.
+ * its socket: when the socket fails, every request on it is answered with the error, in order, and a later
+ * request reconnects. A failed connect is not retried before the pool's {@code server_retry_timeout}: requests
+ * meanwhile fail at once, so a dead server sees no reconnect storm. With a pool {@code timeout}, one timer
+ * watches the oldest request; when it is late the whole connection fails, as in twemproxy.
+ *
+ * <p>Confined to its event loop; the queues are plain {@link ArrayDeque}s.
  */
 final class ServerConnection {
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
     private enum State { DISCONNECTED, CONNECTING, CONNECTED }
 
+    static final String TIMED_OUT = "Connection timed out";
+    /** twemproxy reports a server EOF with errno 0, which it prints as "unknown". */
+    static final String EOF = "unknown";
+
     private static final int SERVER_EOF = ServerMetric.SERVER_EOF.ordinal();
     private static final int SERVER_ERR = ServerMetric.SERVER_ERR.ordinal();
     private static final int SERVER_TIMEDOUT = ServerMetric.SERVER_TIMEDOUT.ordinal();
     private static final int SERVER_CONNECTIONS = ServerMetric.SERVER_CONNECTIONS.ordinal();
+    private static final int SERVER_EJECTED_AT = ServerMetric.SERVER_EJECTED_AT.ordinal();
     private static final int REQUESTS = ServerMetric.REQUESTS.ordinal();
     private static final int REQUEST_BYTES = ServerMetric.REQUEST_BYTES.ordinal();
     private static final int RESPONSES = ServerMetric.RESPONSES.ordinal();
@@ -47,37 +59,57 @@ final class ServerConnection {
     private static final int IN_QUEUE_BYTES = ServerMetric.IN_QUEUE_BYTES.ordinal();
     private static final int OUT_QUEUE = ServerMetric.OUT_QUEUE.ordinal();
     private static final int OUT_QUEUE_BYTES = ServerMetric.OUT_QUEUE_BYTES.ordinal();
+    private static final long NEVER = Long.MIN_VALUE;
 
-    private final ConnectionPool pool;
+    private final ConnectionPool connections;
+    private final ServerPool pool;
     private final Worker worker;
     private final Protocol protocol;
     private final ServerSpec server;
+    private final long timeoutNanos;
     private final ArrayDeque<Message> inQueue = new ArrayDeque<>();
     private final ArrayDeque<Message> outQueue = new ArrayDeque<>();
     /** This loop's share of the server's stats, indexed by {@link ServerMetric} ordinal. */
     private final long[] stats;
     private State state = State.DISCONNECTED;
     private Channel channel;
+    private ScheduledFuture<?> timer;
+    /** After a failed connect: no new attempt before this time (nanoTime); requests fail at once. */
+    private long connectAllowedAt = NEVER;
+    private String connectError;
+    /** The last failure was logged; the next success will be too. */
+    private boolean down;
     boolean sendScheduled;
 
-    ServerConnection(ConnectionPool pool, ServerSpec server, long[] stats) {
-        this.pool = pool;
-        this.stats = stats;
-        this.worker = pool.worker;
-        this.protocol = pool.pool.protocol();
+    ServerConnection(ConnectionPool connections, ServerSpec server, long[] stats) {
+        this.connections = connections;
+        this.pool = connections.pool;
+        this.worker = connections.worker;
+        this.protocol = pool.protocol();
         this.server = server;
+        this.stats = stats;
+        int timeout = pool.config().timeoutMs();
+        this.timeoutNanos = timeout > 0 ? TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
     }
 
     /** Queues a request for this server; it is written at the end of the loop iteration. */
     void enqueue(Message request) {
-        request.queuedAtNanos = System.nanoTime();
+        long now = System.nanoTime();
+        request.queuedAtNanos = now;
         int bytes = request.buf.readableBytes();
         request.wireLength = bytes;
         stats[REQUESTS]++;
         stats[REQUEST_BYTES] += bytes;
+        if (state == State.DISCONNECTED && connectAllowedAt != NEVER && now - connectAllowedAt < 0) {
+            failFast(request, now);
+            return;
+        }
         stats[IN_QUEUE]++;
         stats[IN_QUEUE_BYTES] += bytes;
         inQueue.add(request);
+        if (timeoutNanos > 0 && timer == null && !request.noreply) {
+            timer = worker.loop.schedule(this::checkTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
         if (state == State.CONNECTED) {
             worker.sendLater(this);
         } else if (state == State.DISCONNECTED) {
@@ -123,8 +155,13 @@ final class ServerConnection {
         if (protocol.isServerFailure(reply)) {
             outQueue.addFirst(request);
             worker.messages.recycle(reply);
-            fail("Invalid argument", "server is out of memory, busy or loading");
+            fail("Invalid argument", "the server is out of memory, busy or loading");
             return;
+        }
+        pool.serverReplied(server.index());
+        if (down) {
+            down = false;
+            log.info("pool '{}': server '{}' answers again", pool.config().name(), server.name());
         }
         if (request.internal) {
             worker.messages.recycle(reply);
@@ -165,7 +202,9 @@ final class ServerConnection {
             if (done.isSuccess()) {
                 connected();
             } else {
-                fail(reasonOf(done.cause()), "connect failed");
+                connectError = reasonOf(done.cause());
+                connectAllowedAt = System.nanoTime() + pool.retryNanos();
+                fail(connectError, "connect failed");
             }
         });
     }
@@ -180,43 +219,104 @@ final class ServerConnection {
 
     private void connected() {
         state = State.CONNECTED;
+        connectAllowedAt = NEVER;
         stats[SERVER_CONNECTIONS]++;
         List<ByteBuf> handshake = protocol.handshake();
+        long now = System.nanoTime();
         for (int i = handshake.size() - 1; i >= 0; i--) {
             Message m = worker.messages.take();
             m.buf = handshake.get(i).duplicate();
             m.internal = true;
+            m.queuedAtNanos = now;
             inQueue.addFirst(m);
         }
         sendQueued();
     }
 
+    /** With a connect failed recently, a request fails at once, and counts as a failure of the server. */
+    private void failFast(Message request, long now) {
+        if (!request.noreply) {
+            request.client.requestFailed(request, connectError);
+        } else {
+            worker.release(request);
+        }
+        countFailure(now);
+    }
+
+    private void checkTimeout() {
+        timer = null;
+        Message oldest = oldestAwaitingReply();
+        if (oldest == null) {
+            return;
+        }
+        long late = System.nanoTime() - (oldest.queuedAtNanos + timeoutNanos);
+        if (late >= 0) {
+            fail(TIMED_OUT, "no reply within " + pool.config().timeoutMs() + " ms");
+        } else {
+            timer = worker.loop.schedule(this::checkTimeout, -late, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Message oldestAwaitingReply() {
+        Message head = outQueue.peek();
+        if (head != null) {
+            return head;
+        }
+        for (Message m : inQueue) {
+            if (!m.noreply) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     /**
      * Closes the socket and answers every queued and in-flight request with the protocol's error for
-     * {@code reason}, in order; the next request reconnects.
+     * {@code reason}, in order; the failure counts toward ejection. The next request reconnects.
      */
     private void fail(String reason, String why) {
-        log.debug("server {} connection failed: {} ({})", server.name(), reason, why);
-        Channel ch = channel;
-        channel = null;
-        if (state == State.CONNECTED) {
-            stats[SERVER_CONNECTIONS]--;
+        closeChannel();
+        stats[metricOf(reason)]++;
+        if (!down) {
+            down = true;
+            log.warn("pool '{}': server '{}' failed: {} ({})", pool.config().name(), server.name(), reason, why);
         }
-        state = State.DISCONNECTED;
-        worker.connectionCounts.closed();
-        stats[failureMetric(reason)]++;
-        if (ch != null) {
-            ch.close();
-        }
+        countFailure(System.nanoTime());
         failAll(outQueue, reason, OUT_QUEUE, OUT_QUEUE_BYTES);
         failAll(inQueue, reason, IN_QUEUE, IN_QUEUE_BYTES);
     }
 
-    private static int failureMetric(String reason) {
+    private void countFailure(long now) {
+        if (pool.serverFailed(server.index(), now)) {
+            connections.stats[ConnectionPool.SERVER_EJECTS]++;
+            stats[SERVER_EJECTED_AT] = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        }
+    }
+
+    private void closeChannel() {
+        Channel ch = channel;
+        channel = null;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (state == State.CONNECTED) {
+            stats[SERVER_CONNECTIONS]--;
+        }
+        if (state != State.DISCONNECTED) {
+            worker.connectionCounts.closed();
+        }
+        state = State.DISCONNECTED;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    private static int metricOf(String reason) {
         switch (reason) {
-            case "unknown":
+            case EOF:
                 return SERVER_EOF;
-            case "Connection timed out":
+            case TIMED_OUT:
                 return SERVER_TIMEDOUT;
             default:
                 return SERVER_ERR;
@@ -238,15 +338,22 @@ final class ServerConnection {
         }
     }
 
+    /** Proxy shutdown: in-flight requests are answered with an error, and nothing counts as a failure. */
     void close() {
-        if (channel != null) {
-            fail("Connection reset by peer", "proxy shutting down");
+        if (state != State.DISCONNECTED) {
+            closeChannel();
+            failAll(outQueue, "Connection reset by peer", OUT_QUEUE, OUT_QUEUE_BYTES);
+            failAll(inQueue, "Connection reset by peer", IN_QUEUE, IN_QUEUE_BYTES);
         }
     }
 
+    /** twemproxy's error text for a socket failure: glibc's strerror of the errno it saw. */
     static String reasonOf(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String m = t.getMessage();
+            if (t instanceof java.net.UnknownHostException) {
+                return "Host is down";
+            }
             if (m == null) {
                 continue;
             }
@@ -260,10 +367,7 @@ final class ServerConnection {
                 return "Broken pipe";
             }
             if (m.contains("timed out")) {
-                return "Connection timed out";
-            }
-            if (t instanceof java.net.UnknownHostException) {
-                return "Host is down";
+                return TIMED_OUT;
             }
             if (m.contains("No such file")) {
                 return "No such file or directory";
@@ -286,16 +390,15 @@ final class ServerConnection {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == channel) {
-                // twemproxy reports a server EOF with errno 0: "unknown".
-                fail("unknown", "server closed the connection");
+                fail(EOF, "the server closed the connection");
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (ctx.channel() == channel) {
-                boolean protocolError = cause instanceof io.netty.handler.codec.DecoderException;
-                fail(protocolError ? "Invalid argument" : reasonOf(cause), String.valueOf(cause.getMessage()));
+                fail(cause instanceof DecoderException ? "Invalid argument" : reasonOf(cause),
+                        String.valueOf(cause.getMessage()));
             }
         }
     }
