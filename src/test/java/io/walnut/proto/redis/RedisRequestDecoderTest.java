@@ -42,7 +42,7 @@ class RedisRequestDecoderTest {
                     "*5\r\n$4\r\nMSET\r\n$2\r\nk1\r\n$2\r\nv1\r\n$2\r\nk2\r\n$2\r\nv2\r\n", null, false),
             new Decoded("eval", List.of("key"),
                     "*5\r\n$4\r\nEVAL\r\n$8\r\nreturn 1\r\n$1\r\n1\r\n$3\r\nkey\r\n$3\r\narg\r\n", null, false),
-            new Decoded("zunion", List.of("z1"), "*4\r\n$6\r\nZUNION\r\n$1\r\n2\r\n$2\r\nz1\r\n$2\r\nz2\r\n", null,
+            new Decoded("zunion", List.of("z1", "z2"), "*4\r\n$6\r\nZUNION\r\n$1\r\n2\r\n$2\r\nz1\r\n$2\r\nz2\r\n", null,
                     false),
             new Decoded(null, List.of(), null, "-ERR unsupported command 'KEYS'\r\n", false),
             new Decoded("auth", List.of("pw"), "*2\r\n$4\r\nAuTh\r\n$2\r\npw\r\n", null, false),
