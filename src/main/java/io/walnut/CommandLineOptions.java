@@ -17,7 +17,8 @@ import java.util.List;
  * nutcracker's command line, parsed with picocli to behave like its {@code getopt_long}: the same short and
  * long options, clustering ({@code -tv5}), values that look like options ({@code -c -t}), a repeated option
  * overriding the earlier one, operands ignored, and each bad value reported with nutcracker's words as soon
- * as it is read. Plus Walnut's own {@code --threads}.
+ * as it is read. Plus Walnut's own {@code --threads},
+ * {@code --metrics-port} and {@code --metrics-addr}.
  */
 @Command(name = "walnut")
 final class CommandLineOptions {
@@ -31,6 +32,8 @@ final class CommandLineOptions {
     static final int DEFAULT_MBUF_SIZE = 16384;
     static final int MIN_MBUF_SIZE = 512;
     static final int MAX_MBUF_SIZE = 16_777_216;
+    /** Loopback: the metrics name servers and traffic; scraping from elsewhere is an explicit choice. */
+    static final String DEFAULT_METRICS_ADDR = "127.0.0.1";
 
     @Spec
     private CommandSpec spec;
@@ -59,6 +62,8 @@ final class CommandLineOptions {
     private Path pidFile;
     private int mbufSize = DEFAULT_MBUF_SIZE;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private int metricsPort;
+    private String metricsAddr = DEFAULT_METRICS_ADDR;
 
     private CommandLineOptions() {
     }
@@ -140,6 +145,20 @@ final class CommandLineOptions {
         threads = count;
     }
 
+    @Option(names = "--metrics-port")
+    private void metricsPort(String value) {
+        int port = number(value, "option --metrics-port requires a number");
+        if (port < 1 || port > 65535) {
+            throw bad("option --metrics-port value " + port + " is not a valid port");
+        }
+        metricsPort = port;
+    }
+
+    @Option(names = "--metrics-addr")
+    private void metricsAddr(String value) {
+        metricsAddr = value;
+    }
+
     /** nutcracker's number rule: decimal digits only, fitting a signed 32-bit int. */
     private int number(String value, String message) {
         if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -179,7 +198,7 @@ final class CommandLineOptions {
 
     LaunchOptions toLaunchOptions() {
         return new LaunchOptions(confFile, verbosity, logFile, statsPort, statsAddr, statsIntervalMs, pidFile,
-                mbufSize, daemonize, threads);
+                mbufSize, daemonize, threads, metricsPort, metricsAddr);
     }
 
     /** The short name nutcracker would quote for an option, e.g. {@code c} for {@code --conf-file}. */

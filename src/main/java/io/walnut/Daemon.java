@@ -58,6 +58,10 @@ final class Daemon {
         }
         args.addAll(List.of("-m", Integer.toString(options.mbufSize()),
                 "--threads", Integer.toString(options.threads())));
+        if (options.metricsPort() != 0) {
+            args.addAll(List.of("--metrics-port", Integer.toString(options.metricsPort())));
+        }
+        args.addAll(List.of("--metrics-addr", options.metricsAddr()));
         return args;
     }
 }

@@ -47,6 +47,9 @@ final class HelpText {
                 + CommandLineOptions.DEFAULT_MBUF_SIZE + " bytes)" + CRLF
                 + "      --threads=N        : set number of event loop threads (default: "
                 + Runtime.getRuntime().availableProcessors() + ")" + CRLF
+                + "      --metrics-port=N   : serve Prometheus metrics over HTTP on this port (default: off)" + CRLF
+                + "      --metrics-addr=S   : set Prometheus metrics ip (default: "
+                + CommandLineOptions.DEFAULT_METRICS_ADDR + ")" + CRLF
                 + "\n";
     }
 

@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * @param logFile   null = stderr
  * @param pidFile   null = none
  * @param threads   event loops; Walnut's own option ({@code --threads}), default: available processors
+ * @param metricsPort the Prometheus HTTP port ({@code --metrics-port}); 0 = no Prometheus endpoint
+ * @param metricsAddr the address it binds ({@code --metrics-addr}), default 127.0.0.1
  */
 public record LaunchOptions(
         Path confFile,
@@ -19,5 +21,7 @@ public record LaunchOptions(
         Path pidFile,
         int mbufSize,
         boolean daemonize,
-        int threads) {
+        int threads,
+        int metricsPort,
+        String metricsAddr) {
 }

@@ -22,7 +22,7 @@ class CommandLineOptionsTest {
     @Test
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
-                30000, null, 16384, false, Runtime.getRuntime().availableProcessors()));
+                30000, null, 16384, false, Runtime.getRuntime().availableProcessors(), 0, "127.0.0.1"));
     }
 
     @Test
@@ -30,7 +30,7 @@ class CommandLineOptionsTest {
         assertThat(launch("-v", "7", "-o", "w.log", "-c", "a.yml", "-s", "22223", "-a", "127.0.0.1", "-i", "1000",
                 "-p", "w.pid", "-m", "512", "-d", "--threads", "3"))
                 .isEqualTo(new LaunchOptions(Path.of("a.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                        Path.of("w.pid"), 512, true, 3));
+                        Path.of("w.pid"), 512, true, 3, 0, "127.0.0.1"));
         assertThat(launch("-v3", "-cb.yml", "-dm1024").confFile()).isEqualTo(Path.of("b.yml"));
         assertThat(launch("-dm1024").mbufSize()).isEqualTo(1024);
         assertThat(launch("-v3").verbosity()).isEqualTo(3);
@@ -40,9 +40,9 @@ class CommandLineOptionsTest {
     void longOptionsTakeEqualsOrSeparateValues() throws UsageException {
         assertThat(launch("--verbose=8", "--output", "x.log", "--conf-file=c.yml", "--stats-port=1",
                 "--stats-addr", "::1", "--stats-interval=0", "--pid-file=p", "--mbuf-size=16777216",
-                "--daemonize", "--threads=1"))
+                "--daemonize", "--threads=1", "--metrics-port=9121", "--metrics-addr", "0.0.0.0"))
                 .isEqualTo(new LaunchOptions(Path.of("c.yml"), 8, Path.of("x.log"), 1, "::1", 0, Path.of("p"),
-                        16777216, true, 1));
+                        16777216, true, 1, 9121, "0.0.0.0"));
     }
 
     @Test
@@ -89,12 +89,17 @@ class CommandLineOptionsTest {
         "-m 16777217       | mbuf chunk size must be between 512 and 16777216 bytes",
         "--threads 0       | option --threads value 0 must be at least 1",
         "--threads many    | option --threads requires a number",
+        "--metrics-port 0  | option --metrics-port value 0 is not a valid port",
+        "--metrics-port 70000 | option --metrics-port value 70000 is not a valid port",
+        "--metrics-port x  | option --metrics-port requires a number",
         "-c                | option -c requires a file name",
         "-o                | option -o requires a file name",
         "--pid-file        | option -p requires a file name",
         "-a                | option -a requires a string",
         "-s                | option -s requires a number",
         "-m                | option -m requires a number",
+        "--metrics-port    | option --metrics-port requires a number",
+        "--metrics-addr    | option --metrics-addr requires a string",
         "--threads         | option --threads requires a number",
     })
     void badOptionsGetNutcrackersMessage(String args, String message) {

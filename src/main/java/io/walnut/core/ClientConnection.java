@@ -95,6 +95,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         request.client = this;
+        long now = System.nanoTime();
+        request.receivedAtNanos = now;
         boolean rejected = request.rejection != null;
         if (!request.noreply || rejected) {
             outQueue.add(request);
@@ -111,7 +113,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             if (local != null) {
                 answer(request, local);
             } else {
-                route(request, pool.placement(System.nanoTime()));
+                route(request, pool.placement(now));
             }
         }
         if (request.closeAfter) {
@@ -176,6 +178,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (request.swallow) {
             worker.release(request);
         } else {
+            connections.latency.record(System.nanoTime() - request.receivedAtNanos);
             writeDoneReplies();
         }
     }

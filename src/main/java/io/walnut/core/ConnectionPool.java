@@ -15,6 +15,8 @@ final class ConnectionPool {
     final Fragmenter fragmenter;
     /** This loop's share of the pool's stats, indexed by {@link io.walnut.stats.PoolMetric} ordinal. */
     final long[] stats;
+    /** This loop's share of the pool's latency: from a client's request read to its reply ready. */
+    final io.walnut.stats.LatencyHistogram latency;
 
     ConnectionPool(ServerPool pool, Worker worker) {
         this.pool = pool;
@@ -27,6 +29,7 @@ final class ConnectionPool {
         }
         this.fragmenter = new Fragmenter(this, servers);
         this.stats = worker.poolStats[pool.index()];
+        this.latency = worker.poolLatency[pool.index()];
     }
 
     ServerConnection connectionFor(int serverIndex) {

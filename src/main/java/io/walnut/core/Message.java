@@ -54,6 +54,8 @@ public final class Message {
     boolean gathered;
 
     long queuedAtNanos;
+    /** Request: when the client's request was read, for the pool's latency histogram. */
+    long receivedAtNanos;
     /** Request: its size as written to the server, for the queue and byte stats. */
     int wireLength;
     int serverIndex;
@@ -224,6 +226,7 @@ public final class Message {
         fragmentsDone = 0;
         gathered = false;
         queuedAtNanos = 0;
+        receivedAtNanos = 0;
         wireLength = 0;
         serverIndex = 0;
     }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.walnut.config.ServerSpec;
 import io.walnut.proto.Protocol;
+import io.walnut.stats.LatencyHistogram;
 import io.walnut.stats.ServerMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,8 @@ final class ServerConnection {
     private final ArrayDeque<Message> outQueue = new ArrayDeque<>();
     /** This loop's share of the server's stats, indexed by {@link ServerMetric} ordinal. */
     private final long[] stats;
+    /** This loop's share of the server's latency: from queued here to its reply read. */
+    private final LatencyHistogram latency;
     private State state = State.DISCONNECTED;
     private Channel channel;
     private ScheduledFuture<?> timer;
@@ -88,6 +91,7 @@ final class ServerConnection {
         this.protocol = pool.protocol();
         this.server = server;
         this.stats = stats;
+        this.latency = worker.serverLatency[pool.index()][server.index()];
         int timeout = pool.config().timeoutMs();
         this.timeoutNanos = timeout > 0 ? TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
     }
@@ -170,6 +174,7 @@ final class ServerConnection {
         }
         stats[OUT_QUEUE]--;
         stats[OUT_QUEUE_BYTES] -= request.wireLength;
+        latency.record(System.nanoTime() - request.queuedAtNanos);
         if (!request.swallow && (request.parent == null || !request.parent.swallow)) {
             stats[RESPONSES]++;
             stats[RESPONSE_BYTES] += reply.buf.readableBytes();

@@ -3,6 +3,7 @@ package io.walnut.core;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.walnut.stats.LatencyHistogram;
 import io.walnut.stats.StatsSnapshot;
 
 import java.util.ArrayDeque;
@@ -29,6 +30,10 @@ final class Worker {
     final long[][] poolStats;
     /** This loop's share of every server's stats: pool index, server index, {@link io.walnut.stats.ServerMetric}. */
     final long[][][] serverStats;
+    /** This loop's request latencies: per pool (client view), and per server (queued to reply) by pool, server. */
+    final LatencyHistogram[] poolLatency;
+    final LatencyHistogram[][] serverLatency;
+    private final StatsSnapshot stats;
     private final Map<ServerPool, ConnectionPool> pools = new IdentityHashMap<>();
     private final ArrayDeque<ServerConnection> toSend = new ArrayDeque<>();
     private final ArrayDeque<ClientConnection> toFlush = new ArrayDeque<>();
@@ -40,9 +45,11 @@ final class Worker {
         this.transport = transport;
         this.connectionCounts = connectionCounts;
         int[] servers = serverPools.stream().mapToInt(p -> p.config().servers().size()).toArray();
-        StatsSnapshot zero = StatsSnapshot.zero(servers);
-        this.poolStats = zero.pools();
-        this.serverStats = zero.servers();
+        this.stats = StatsSnapshot.zero(servers);
+        this.poolStats = stats.pools();
+        this.serverStats = stats.servers();
+        this.poolLatency = stats.poolLatency();
+        this.serverLatency = stats.serverLatency();
         for (ServerPool p : serverPools) {
             pools.put(p, new ConnectionPool(p, this));
         }
@@ -104,7 +111,7 @@ final class Worker {
 
     /** Adds this loop's stats to {@code sum}; runs on this loop. */
     void addStatsTo(StatsSnapshot sum) {
-        sum.add(poolStats, serverStats);
+        sum.add(stats);
     }
 
     void closeAll() {
