@@ -39,6 +39,7 @@ public final class Logging {
 
     static final String PATTERN = "[%d{yyyy-MM-dd HH:mm:ss.SSS}] %logger{0} %msg%n";
     private static final String WALNUT_LOGGER = "io.walnut";
+    private static final String APPENDER = "walnut";
     private static final int MAX_VERBOSITY = 11;
 
     private static volatile int verbosity = CommandLineOptions.DEFAULT_VERBOSITY;
@@ -63,17 +64,22 @@ public final class Logging {
         }
         LoggerContext context = context();
         context.reset();
+        context.getLogger(Logger.ROOT_LOGGER_NAME)
+                .addAppender(started(logFileOrNull == null ? stderr() : file(logFileOrNull)));
+        setVerbosity(verbosity);
+    }
+
+    private static OutputStreamAppender<ILoggingEvent> started(OutputStreamAppender<ILoggingEvent> appender) {
+        LoggerContext context = context();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
         encoder.start();
-        OutputStreamAppender<ILoggingEvent> appender = logFileOrNull == null ? stderr() : file(logFileOrNull);
         appender.setContext(context);
-        appender.setName("walnut");
+        appender.setName(APPENDER);
         appender.setEncoder(encoder);
         appender.start();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        setVerbosity(verbosity);
+        return appender;
     }
 
     private static OutputStreamAppender<ILoggingEvent> stderr() {
@@ -104,12 +110,17 @@ public final class Logging {
         return verbosity;
     }
 
-    /** Closes and reopens a log file (SIGHUP, after logrotate moved it); nothing when logging to stderr. */
-    public static void reopen() {
+    /**
+     * Reopens a log file by name (SIGHUP, after logrotate moved it); nothing when logging to stderr. A new
+     * appender is attached before the old one is detached and closed, so a line logged meanwhile by another
+     * thread lands in the old file, the new one or (in that instant) both, never nowhere.
+     */
+    public static synchronized void reopen() {
         Logger root = context().getLogger(Logger.ROOT_LOGGER_NAME);
-        if (root.getAppender("walnut") instanceof FileAppender<ILoggingEvent> file) {
-            file.stop();
-            file.start();
+        if (root.getAppender(APPENDER) instanceof FileAppender<ILoggingEvent> old) {
+            root.addAppender(started(file(Path.of(old.getFile()))));
+            root.detachAppender(old);
+            old.stop();
         }
     }
 
