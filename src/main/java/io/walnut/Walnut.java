@@ -3,6 +3,7 @@ package io.walnut;
 import io.walnut.config.ProxyConfig;
 import io.walnut.core.Proxy;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.memcache.MemcacheProtocol;
 import io.walnut.proto.redis.RedisProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,6 @@ public final class Walnut {
         if (pool.redis()) {
             return new RedisProtocol(pool, mbufSize);
         }
-        throw new UnsupportedOperationException("memcached pools are not supported yet");
+        return new MemcacheProtocol(pool, mbufSize);
     }
 }
