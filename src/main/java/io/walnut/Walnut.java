@@ -4,6 +4,7 @@ import io.walnut.config.PoolConfig;
 import io.walnut.config.ProxyConfig;
 import io.walnut.core.Proxy;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.memcache.MemcacheProtocol;
 import io.walnut.proto.redis.RedisProtocol;
 import io.walnut.stats.StatsJson;
 import io.walnut.stats.StatsServer;
@@ -62,7 +63,7 @@ public final class Walnut {
         if (pool.redis()) {
             return new RedisProtocol(pool, mbufSize);
         }
-        throw new UnsupportedOperationException("memcached pools are not supported yet");
+        return new MemcacheProtocol(pool, mbufSize);
     }
 
     /** The host name as gethostname(2) gives it, which twemproxy reports as the stats {@code source}. */
