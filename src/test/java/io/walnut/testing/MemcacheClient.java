@@ -1,14 +1,9 @@
 package io.walnut.testing;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,48 +14,20 @@ import java.time.Duration;
  * runs from its VALUE blocks to END. One thread uses an instance.
  */
 public final class MemcacheClient implements AutoCloseable {
-    private static final Duration CONNECT_BOUND = Duration.ofSeconds(5);
+    private final RawConnection connection;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
-    private long deadline;
-
-    private MemcacheClient(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        this.out = socket.getOutputStream();
+    private MemcacheClient(RawConnection connection) {
+        this.connection = connection;
     }
 
     /** Connects to 127.0.0.1:{@code port}, bounded. */
     public static MemcacheClient connect(int port) {
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) CONNECT_BOUND.toMillis());
-            return new MemcacheClient(socket);
-        } catch (IOException e) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing to do for a test socket
-            }
-            throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
-        }
+        return new MemcacheClient(RawConnection.connect(port));
     }
 
     /** Sends {@code text} (one char per byte) as it is. */
     public MemcacheClient send(String text) {
-        return send(text.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    public MemcacheClient send(byte[] bytes) {
-        try {
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        connection.send(text.getBytes(StandardCharsets.ISO_8859_1));
         return this;
     }
 
@@ -71,7 +38,7 @@ public final class MemcacheClient implements AutoCloseable {
 
     /** The next reply's exact bytes; fails if it is not complete within {@code timeout}. */
     public String readReply(Duration timeout) {
-        deadline = System.nanoTime() + timeout.toNanos();
+        connection.readWithin(timeout);
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         try {
             for (;;) {
@@ -79,10 +46,9 @@ public final class MemcacheClient implements AutoCloseable {
                 if (!line.startsWith("VALUE ")) {
                     return raw.toString(StandardCharsets.ISO_8859_1);
                 }
-                String[] fields = line.split(" ");
-                int length = Integer.parseInt(fields[3]);
+                int length = Integer.parseInt(line.split(" ")[3]);
                 for (int i = 0; i < length + 2; i++) {
-                    readByte(raw);
+                    connection.readByte(raw);
                 }
             }
         } catch (SocketTimeoutException e) {
@@ -94,11 +60,11 @@ public final class MemcacheClient implements AutoCloseable {
         }
     }
 
-    /** Whether the server closes the connection within {@code timeout}, with no byte before. */
+    /** Whether the server closes the connection within {@code timeout}; a byte before the close fails. */
     public boolean closesWithin(Duration timeout) {
-        deadline = System.nanoTime() + timeout.toNanos();
+        connection.readWithin(timeout);
         try {
-            int b = readByte(new ByteArrayOutputStream());
+            int b = connection.readByte(new ByteArrayOutputStream());
             throw new IllegalStateException("got a byte instead of a close: " + b);
         } catch (EOFException e) {
             return true;
@@ -109,37 +75,17 @@ public final class MemcacheClient implements AutoCloseable {
 
     private String readLine(ByteArrayOutputStream raw) throws IOException {
         StringBuilder line = new StringBuilder();
-        for (int b = readByte(raw); b != '\r'; b = readByte(raw)) {
+        for (int b = connection.readByte(raw); b != '\r'; b = connection.readByte(raw)) {
             line.append((char) b);
         }
-        if (readByte(raw) != '\n') {
+        if (connection.readByte(raw) != '\n') {
             throw new IOException("CR not followed by LF after " + line);
         }
         return line.toString();
     }
 
-    private int readByte(ByteArrayOutputStream raw) throws IOException {
-        if (in.available() == 0) {
-            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
-            if (remainingMillis <= 0) {
-                throw new SocketTimeoutException("deadline passed");
-            }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
-        }
-        int b = in.read();
-        if (b < 0) {
-            throw new EOFException("connection closed");
-        }
-        raw.write(b);
-        return b;
-    }
-
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // nothing to do for a test socket
-        }
+        connection.close();
     }
 }

@@ -47,10 +47,10 @@ final class MemcacheLineParser {
     private int end;
 
     /**
-     * Parses the line {@code buf[start, end)} (absolute indexes, without its line end). Keys are added to
-     * {@code request} relative to {@code requestStart}.
+     * Parses the line {@code buf[start, end)} (absolute indexes, without its line end), which starts a request.
+     * Keys are added to {@code request} relative to {@code start}.
      */
-    Outcome parse(ByteBuf buf, int requestStart, int start, int end, Message request) {
+    Outcome parse(ByteBuf buf, int start, int end, Message request) {
         this.buf = buf;
         this.end = end;
         command = null;
@@ -67,8 +67,8 @@ final class MemcacheLineParser {
         if (syntax.hasData()) {
             dataLength = dataLengthOf(nameEnd);
         }
-        String problem = syntax == Syntax.RETRIEVAL ? readKeys(nameEnd, requestStart, request)
-                : readFields(syntax, nameEnd, requestStart, request);
+        String problem = syntax == Syntax.RETRIEVAL ? readKeys(nameEnd, start, request)
+                : readFields(syntax, nameEnd, start, request);
         if (problem == null) {
             return Outcome.ACCEPTED;
         }

@@ -1,11 +1,10 @@
 package io.walnut.proto.memcache;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
 import io.walnut.proto.ProtocolException;
+import io.walnut.proto.ReplyDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.List;
  * its length. Lines are bounded. A reply that breaks the protocol throws {@link ProtocolException}: the server
  * connection is then out of step and must close. One instance per server connection, on its event loop.
  */
-public final class MemcacheReplyDecoder extends ByteToMessageDecoder {
+public final class MemcacheReplyDecoder extends ReplyDecoder {
     /** {@code VALUE} blocks (zero or more) then {@code END}. */
     public static final byte RETRIEVAL = 'V';
     /** {@code STORED}, {@code NOT_STORED}, {@code EXISTS}, {@code NOT_FOUND}, {@code DELETED}, {@code TOUCHED}. */
@@ -43,40 +42,19 @@ public final class MemcacheReplyDecoder extends ByteToMessageDecoder {
     private static final byte[] ERROR_WORD = ascii("ERROR");
     private static final byte[][] ERROR_PREFIXES = {ascii("ERROR "), ascii("CLIENT_ERROR "), ascii("SERVER_ERROR ")};
 
-    private final MessagePool messages;
-
-    private Message reply;
     /** Next byte to parse, relative to the reader index (the start of the reply). */
     private int pos;
-    /** Where the search for the current line's end resumes, relative. */
-    private int lineScan;
     /** Relative start of the VALUE block being read. */
     private int blockStart;
     /** A VALUE block whose line is read: the size of its data with CRLF, else -1. */
     private int pendingData = -1;
-    private boolean broken;
 
     public MemcacheReplyDecoder(MessagePool messages) {
-        this.messages = messages;
+        super(messages);
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (broken) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        try {
-            decodeReplies(in, out);
-        } catch (ProtocolException e) {
-            // Out of step for good: whatever follows is not parsed (the connection is closing).
-            broken = true;
-            in.skipBytes(in.readableBytes());
-            throw e;
-        }
-    }
-
-    private void decodeReplies(ByteBuf in, List<Object> out) {
+    protected void decodeReplies(ByteBuf in, List<Object> out) {
         for (;;) {
             if (reply == null) {
                 if (!in.isReadable()) {
@@ -92,7 +70,7 @@ public final class MemcacheReplyDecoder extends ByteToMessageDecoder {
                 }
                 continue;
             }
-            int lineEnd = findLineEnd(in);
+            int lineEnd = findLineEnd(in, pos, MAX_LINE);
             if (lineEnd < 0) {
                 return;
             }
@@ -195,23 +173,6 @@ public final class MemcacheReplyDecoder extends ByteToMessageDecoder {
         return false;
     }
 
-    /** Relative index of the CR ending the line that starts at {@link #pos}, or -1 while it is incomplete. */
-    private int findLineEnd(ByteBuf in) {
-        int base = in.readerIndex();
-        int lf = in.indexOf(base + lineScan, base + in.readableBytes(), (byte) '\n');
-        if (lf < 0) {
-            lineScan = in.readableBytes();
-            if (lineScan - pos > MAX_LINE) {
-                throw new ProtocolException("reply line longer than " + MAX_LINE + " bytes");
-            }
-            return -1;
-        }
-        if (lf - base - 1 < pos || in.getByte(lf - 1) != '\r') {
-            throw new ProtocolException("reply line does not end in CRLF");
-        }
-        return lf - base - 1;
-    }
-
     private static boolean startsWith(ByteBuf in, int start, int end, byte[] word) {
         if (end - start < word.length) {
             return false;
@@ -240,13 +201,5 @@ public final class MemcacheReplyDecoder extends ByteToMessageDecoder {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        if (reply != null) {
-            messages.recycle(reply);
-            reply = null;
-        }
     }
 }

@@ -102,7 +102,7 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
         lineScan = 0;
         int lineEnd = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
         Message m = messages.take();
-        MemcacheLineParser.Outcome outcome = parser.parse(in, start, start, lineEnd, m);
+        MemcacheLineParser.Outcome outcome = parser.parse(in, start, lineEnd, m);
         int lineLength = lf + 1 - start;
         switch (outcome) {
             case ACCEPTED:

@@ -5,6 +5,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
+import io.walnut.proto.DecoderFeed;
 import io.walnut.proto.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,15 +55,9 @@ class MemcacheReplyDecoderTest {
                     List.of("VALUE a 0 1\r\nx\r\n")));
 
     @Test
-    void decodesWholeByteByByteAndSplitAnywhere() {
-        assertThat(decode(List.of(REPLIES))).isEqualTo(EXPECTED);
-        List<String> oneByOne = new ArrayList<>();
-        for (char c : REPLIES.toCharArray()) {
-            oneByOne.add(String.valueOf(c));
-        }
-        assertThat(decode(oneByOne)).isEqualTo(EXPECTED);
-        for (int cut = 1; cut < REPLIES.length(); cut++) {
-            assertThat(decode(List.of(REPLIES.substring(0, cut), REPLIES.substring(cut)))).as("cut %d", cut)
+    void decodesTheSameWhateverTheChunks() {
+        for (List<String> chunks : DecoderFeed.everyWay(REPLIES)) {
+            assertThat(decode(chunks)).as("chunks of sizes %s", chunks.stream().map(String::length).toList())
                     .isEqualTo(EXPECTED);
         }
     }
@@ -71,14 +66,11 @@ class MemcacheReplyDecoderTest {
     void decodesABigValueInPieces() {
         String value = "v".repeat(1 << 20);
         String reply = "VALUE big 0 " + value.length() + "\r\n" + value + "\r\nEND\r\n";
-        List<String> pieces = new ArrayList<>();
-        for (int i = 0; i < reply.length(); i += 7919) {
-            pieces.add(reply.substring(i, Math.min(reply.length(), i + 7919)));
-        }
-        List<Decoded> got = decode(pieces);
-        assertThat(got).hasSize(1);
-        assertThat(got.get(0).bytes()).isEqualTo(reply);
-        assertThat(got.get(0).elements()).hasSize(1);
+        List<Decoded> got = decode(DecoderFeed.pieces(reply, 7919));
+        assertThat(got).singleElement().satisfies(d -> {
+            assertThat(d.bytes()).isEqualTo(reply);
+            assertThat(d.elements()).hasSize(1);
+        });
     }
 
     @ParameterizedTest
@@ -109,20 +101,12 @@ class MemcacheReplyDecoderTest {
     }
 
     private List<Decoded> decode(List<String> chunks) {
-        EmbeddedChannel ch = new EmbeddedChannel(new MemcacheReplyDecoder(pool));
-        List<Decoded> out = new ArrayList<>();
-        for (String chunk : chunks) {
-            ch.writeInbound(Unpooled.copiedBuffer(chunk, StandardCharsets.ISO_8859_1));
-            for (Message m; (m = ch.readInbound()) != null; ) {
-                List<String> elements = new ArrayList<>();
-                for (int i = 0; i < m.elementCount(); i++) {
-                    elements.add(m.buf().toString(m.elementStart(i), m.elementLength(i), StandardCharsets.ISO_8859_1));
-                }
-                out.add(new Decoded(m.kind(), m.buf().toString(StandardCharsets.ISO_8859_1), elements));
-                pool.recycle(m);
+        return DecoderFeed.decode(new EmbeddedChannel(new MemcacheReplyDecoder(pool)), chunks, pool, m -> {
+            List<String> elements = new ArrayList<>();
+            for (int i = 0; i < m.elementCount(); i++) {
+                elements.add(m.buf().toString(m.elementStart(i), m.elementLength(i), StandardCharsets.ISO_8859_1));
             }
-        }
-        assertThat(ch.finish()).isFalse();
-        return out;
+            return new Decoded(m.kind(), m.buf().toString(StandardCharsets.ISO_8859_1), elements);
+        });
     }
 }

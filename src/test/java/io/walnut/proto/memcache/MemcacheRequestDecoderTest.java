@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
+import io.walnut.proto.DecoderFeed;
 import io.walnut.proto.Command.Route;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,24 +63,10 @@ class MemcacheRequestDecoderTest {
             Decoded.ok("quit", Route.QUIT, List.of(), "quit\r\n"));
 
     @Test
-    void decodesAPipelineWhole() {
-        assertThat(decode(List.of(PIPELINE))).isEqualTo(EXPECTED);
-    }
-
-    @Test
-    void decodesAPipelineOneByteAtATime() {
-        List<String> bytes = new ArrayList<>();
-        for (char c : PIPELINE.toCharArray()) {
-            bytes.add(String.valueOf(c));
-        }
-        assertThat(decode(bytes)).isEqualTo(EXPECTED);
-    }
-
-    @Test
-    void decodesAPipelineSplitAtEveryIndex() {
-        for (int cut = 1; cut < PIPELINE.length(); cut++) {
-            assertThat(decode(List.of(PIPELINE.substring(0, cut), PIPELINE.substring(cut))))
-                    .as("split at %d", cut).isEqualTo(EXPECTED);
+    void decodesAPipelineTheSameWhateverTheChunks() {
+        for (List<String> chunks : DecoderFeed.everyWay(PIPELINE)) {
+            assertThat(decode(chunks)).as("chunks of sizes %s", chunks.stream().map(String::length).toList())
+                    .isEqualTo(EXPECTED);
         }
     }
 
@@ -231,33 +218,26 @@ class MemcacheRequestDecoderTest {
     }
 
     private List<Decoded> decode(List<String> chunks) {
-        EmbeddedChannel ch = new EmbeddedChannel(new MemcacheRequestDecoder(pool));
-        List<Decoded> all = new ArrayList<>();
-        for (String chunk : chunks) {
-            ch.writeInbound(bytes(chunk));
-            all.addAll(drain(ch));
-        }
-        assertThat(ch.finish()).isFalse();
-        return all;
+        return DecoderFeed.decode(new EmbeddedChannel(new MemcacheRequestDecoder(pool)), chunks, pool,
+                MemcacheRequestDecoderTest::describe);
     }
 
     private List<Decoded> drain(EmbeddedChannel ch) {
-        List<Decoded> out = new ArrayList<>();
-        for (Message m; (m = ch.readInbound()) != null; ) {
-            List<String> keys = new ArrayList<>();
-            if (!m.isRejected()) {
-                for (int i = 0; i < m.keyCount(); i++) {
-                    keys.add(m.buf().toString(m.keyStart(i), m.keyLength(i), StandardCharsets.ISO_8859_1));
-                    assertThat(m.keyArgStart(i)).isEqualTo(m.keyStart(i));
-                }
+        return DecoderFeed.drain(ch, pool, MemcacheRequestDecoderTest::describe);
+    }
+
+    private static Decoded describe(Message m) {
+        List<String> keys = new ArrayList<>();
+        if (!m.isRejected()) {
+            for (int i = 0; i < m.keyCount(); i++) {
+                keys.add(m.buf().toString(m.keyStart(i), m.keyLength(i), StandardCharsets.ISO_8859_1));
+                assertThat(m.keyArgStart(i)).isEqualTo(m.keyStart(i));
             }
-            out.add(new Decoded(m.command() == null ? null : m.command().commandName(),
-                    m.command() == null ? null : m.command().route(), keys,
-                    m.buf() == null ? null : m.buf().toString(StandardCharsets.ISO_8859_1), m.noreply(),
-                    m.isRejected() ? m.rejection().toString(StandardCharsets.ISO_8859_1) : null, m.closeAfter()));
-            pool.recycle(m);
         }
-        return out;
+        return new Decoded(m.command() == null ? null : m.command().commandName(),
+                m.command() == null ? null : m.command().route(), keys,
+                m.buf() == null ? null : m.buf().toString(StandardCharsets.ISO_8859_1), m.noreply(),
+                m.isRejected() ? m.rejection().toString(StandardCharsets.ISO_8859_1) : null, m.closeAfter());
     }
 
     static ByteBuf bytes(String s) {
