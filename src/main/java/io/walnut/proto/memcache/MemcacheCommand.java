@@ -137,7 +137,12 @@ public enum MemcacheCommand implements Command {
 
     /** The entry for a retrieval of {@code keys} keys: fragmented when there are several. */
     MemcacheCommand withKeys(int keys) {
-        if (keys <= 1) {
+        return withKeys(keys, false);
+    }
+
+    /** As {@link #withKeys(int)}; {@code rebuild} forces the fragmented form even for one key. */
+    MemcacheCommand withKeys(int keys, boolean rebuild) {
+        if (keys <= 1 && !rebuild) {
             return this;
         }
         return this == GET ? GET_MULTI : this == GETS ? GETS_MULTI : this;

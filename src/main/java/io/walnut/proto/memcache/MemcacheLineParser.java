@@ -33,7 +33,9 @@ final class MemcacheLineParser {
         /** A known command with a bad line: refused with {@link #error}; a data block of {@link #dataLength} follows. */
         REFUSED,
         /** Refused, and the length of the data block that follows can't be known: the stream is lost. */
-        REFUSED_UNFRAMED
+        REFUSED_UNFRAMED,
+        /** A get/gets whose every key holds a bare LF: no such key can exist, so the answer is {@code END}. */
+        ALL_MISSING
     }
 
     MemcacheCommand command;
@@ -68,9 +70,10 @@ final class MemcacheLineParser {
             dataLength = dataLengthOf(nameEnd);
         }
         String problem = syntax == Syntax.RETRIEVAL ? readKeys(nameEnd, start, request)
+                : buf.indexOf(start, end, (byte) '\n') >= 0 ? "line contains a bare LF"
                 : readFields(syntax, nameEnd, start, request);
         if (problem == null) {
-            return Outcome.ACCEPTED;
+            return command == null ? Outcome.ALL_MISSING : Outcome.ACCEPTED;
         }
         error = problem + " (usage: " + command.commandName() + (syntax.usage.isEmpty() ? "" : " ")
                 + syntax.usage + ")";
@@ -78,23 +81,33 @@ final class MemcacheLineParser {
         return dataLength < 0 && syntax.hasData() ? Outcome.REFUSED_UNFRAMED : Outcome.REFUSED;
     }
 
-    /** Reads a get/gets's keys; returns what is wrong, or null. */
+    /**
+     * Reads a get/gets's keys; returns what is wrong, or null. A key holding a bare LF (twemproxy ends lines
+     * only at CRLF and keeps the LF in the key) can't exist in memcached, which ends lines at LF: it is a
+     * miss, answered without asking, and the request is rebuilt from its other keys so no LF reaches the
+     * server. With no other key, {@link #command} is left null: the whole answer is {@code END}.
+     */
     private String readKeys(int p, int requestStart, Message request) {
         int keys = 0;
+        boolean dropped = false;
         for (p = skipSpaces(p); p < end; p = skipSpaces(p)) {
             int keyEnd = tokenEnd(p);
             String problem = checkKey(p, keyEnd);
             if (problem != null) {
                 return problem;
             }
-            request.addKey(p - requestStart, p - requestStart, keyEnd - p);
-            keys++;
+            if (buf.indexOf(p, keyEnd, (byte) '\n') >= 0) {
+                dropped = true;
+            } else {
+                request.addKey(p - requestStart, p - requestStart, keyEnd - p);
+                keys++;
+            }
             p = keyEnd;
         }
-        if (keys == 0) {
+        if (keys == 0 && !dropped) {
             return "missing key";
         }
-        command = command.withKeys(keys);
+        command = keys == 0 ? null : command.withKeys(keys, dropped);
         return null;
     }
 

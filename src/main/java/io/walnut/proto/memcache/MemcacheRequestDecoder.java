@@ -17,9 +17,9 @@ import java.util.List;
  * <p>The reader index stays at the start of the request until the whole request is in; then it leaves as one
  * retained slice, its keys recorded as offsets and {@code noreply} flagged.
  *
- * <p>A line ends at LF, with or without a CR before it, as memcached reads lines. twemproxy instead takes a
- * bare LF as part of a key and forwards it, and memcached then reads two commands where the proxy counted one;
- * ending the line there keeps proxy and server in step.
+ * <p>A line ends at CRLF, as in twemproxy: a bare LF is part of the line. memcached would end the line there,
+ * so no bare LF is ever forwarded: a get's key holding one is a miss answered here (see
+ * {@link MemcacheLineParser}), and any other line holding one is refused.
  *
  * <p>Where twemproxy closes without a word, Walnut answers: an unknown or unsupported command gets memcached's
  * {@code ERROR} and a bad line {@code CLIENT_ERROR <reason>}, and the connection stays usable (a refused
@@ -91,16 +91,15 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
             breakFraming(in, out, "the binary protocol is not supported");
             return false;
         }
-        int lf = in.indexOf(start + lineScan, start + Math.min(readable, MAX_LINE), (byte) '\n');
+        int lf = lineEnd(in, start, readable);
         if (lf < 0) {
-            lineScan = Math.min(readable, MAX_LINE);
             if (readable >= MAX_LINE) {
                 breakFraming(in, out, "line longer than " + MAX_LINE + " bytes");
             }
             return false;
         }
         lineScan = 0;
-        int lineEnd = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        int lineEnd = lf - 1;
         Message m = messages.take();
         MemcacheLineParser.Outcome outcome = parser.parse(in, start, lineEnd, m);
         int lineLength = lf + 1 - start;
@@ -121,6 +120,9 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
             case UNKNOWN:
                 reject(in, out, m, lineLength, MemcacheReplies.ERROR.duplicate());
                 return true;
+            case ALL_MISSING:
+                reject(in, out, m, lineLength, MemcacheReplies.END.duplicate());
+                return true;
             case REFUSED:
                 reject(in, out, m, lineLength, MemcacheReplies.clientError(parser.error));
                 if (parser.dataLength >= 0) {
@@ -132,6 +134,25 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
                 request = m;
                 breakFraming(in, out, parser.error);
                 return false;
+        }
+    }
+
+    /**
+     * The absolute index of the LF of the CRLF that ends the line starting at {@code start}, or -1 while it
+     * is not in. Only CRLF ends a line, as in twemproxy: a bare LF stays part of the line.
+     */
+    private int lineEnd(ByteBuf in, int start, int readable) {
+        int limit = start + Math.min(readable, MAX_LINE);
+        for (int from = start + lineScan; ; ) {
+            int lf = in.indexOf(from, limit, (byte) '\n');
+            if (lf < 0) {
+                lineScan = limit - start;
+                return -1;
+            }
+            if (lf > start && in.getByte(lf - 1) == '\r') {
+                return lf;
+            }
+            from = lf + 1;
         }
     }
 

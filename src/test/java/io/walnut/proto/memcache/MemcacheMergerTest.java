@@ -33,7 +33,7 @@ class MemcacheMergerTest {
         assertThat(fragment(get, 0, 2)).isEqualTo("get a c \r\n");
         assertThat(fragment(get, 1)).isEqualTo("get bb \r\n");
         assertThat(fragment(get, 2, 1, 0)).isEqualTo("get c bb a \r\n");
-        Message gets = request("gets x y\n");
+        Message gets = request("gets x y\r\n");
         assertThat(fragment(gets, 0, 1)).isEqualTo("gets x y \r\n");
     }
 
