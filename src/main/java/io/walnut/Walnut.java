@@ -7,6 +7,7 @@ import io.walnut.config.PoolConfig;
 import io.walnut.config.ProxyConfig;
 import io.walnut.core.Proxy;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.memcache.MemcacheProtocol;
 import io.walnut.proto.redis.RedisProtocol;
 import io.walnut.stats.PrometheusCollector;
 import io.walnut.stats.StatsJson;
@@ -166,7 +167,7 @@ public final class Walnut implements AutoCloseable {
         if (pool.redis()) {
             return new RedisProtocol(pool, mbufSize);
         }
-        throw new UnsupportedOperationException("memcached pools are not supported yet");
+        return new MemcacheProtocol(pool, mbufSize);
     }
 
     /** The host name as gethostname(2) gives it, which twemproxy reports as the stats {@code source}. */

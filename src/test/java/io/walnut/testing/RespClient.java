@@ -1,14 +1,8 @@
 package io.walnut.testing;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,40 +21,20 @@ public final class RespClient implements AutoCloseable {
     public record Error(String message) {
     }
 
-    private static final Duration CONNECT_BOUND = Duration.ofSeconds(5);
+    private final RawConnection connection;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
-    private long deadline;
-
-    private RespClient(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        this.out = socket.getOutputStream();
+    private RespClient(RawConnection connection) {
+        this.connection = connection;
     }
 
     /** Connects to 127.0.0.1:{@code port}, bounded. */
     public static RespClient connect(int port) {
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) CONNECT_BOUND.toMillis());
-            return new RespClient(socket);
-        } catch (IOException e) {
-            closeQuietly(socket);
-            throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
-        }
+        return new RespClient(RawConnection.connect(port));
     }
 
     /** Sends {@code bytes} as they are. */
     public RespClient send(byte[] bytes) {
-        try {
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        connection.send(bytes);
         return this;
     }
 
@@ -109,11 +83,11 @@ public final class RespClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(socket);
+        connection.close();
     }
 
     private Object read(ByteArrayOutputStream raw, Duration timeout) {
-        deadline = System.nanoTime() + timeout.toNanos();
+        connection.readWithin(timeout);
         try {
             return readValue(raw);
         } catch (SocketTimeoutException e) {
@@ -180,19 +154,7 @@ public final class RespClient implements AutoCloseable {
     }
 
     private int readByte(ByteArrayOutputStream raw) throws IOException {
-        if (in.available() == 0) {
-            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
-            if (remainingMillis <= 0) {
-                throw new SocketTimeoutException("deadline passed");
-            }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
-        }
-        int b = in.read();
-        if (b < 0) {
-            throw new EOFException("connection closed");
-        }
-        raw.write(b);
-        return b;
+        return connection.readByte(raw);
     }
 
     /** Bytes as text with CR, LF and non-printable bytes escaped, for messages. */
@@ -211,13 +173,5 @@ public final class RespClient implements AutoCloseable {
             }
         }
         return text.toString();
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // nothing to do for a test socket
-        }
     }
 }

@@ -1,11 +1,10 @@
 package io.walnut.proto.redis;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
 import io.walnut.proto.ProtocolException;
+import io.walnut.proto.ReplyDecoder;
 
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +18,7 @@ import java.util.List;
  * between reads. A reply that breaks the protocol throws {@link ProtocolException}: the server connection is
  * then out of step and must close. One instance per server connection, on its event loop.
  */
-public final class RedisReplyDecoder extends ByteToMessageDecoder {
+public final class RedisReplyDecoder extends ReplyDecoder {
     public static final byte STATUS = '+';
     public static final byte ERROR = '-';
     public static final byte INTEGER = ':';
@@ -32,13 +31,8 @@ public final class RedisReplyDecoder extends ByteToMessageDecoder {
     private static final int ITEM_DONE = 1;
     private static final int ARRAY_OPENED = 2;
 
-    private final MessagePool messages;
-
-    private Message reply;
     /** Next byte to parse, relative to the reader index (the start of the reply). */
     private int pos;
-    /** Where the CRLF search of the current line resumes, relative, so long lines are scanned once. */
-    private int lineScan;
     /** Relative start of the top-level element being read. */
     private int elementStart;
     /** Remaining elements of each open array, innermost last. */
@@ -49,29 +43,13 @@ public final class RedisReplyDecoder extends ByteToMessageDecoder {
     private byte itemType;
     /** A bulk whose header is read and whose data is awaited: its total size (data + CRLF), else -1. */
     private int pendingBulk = -1;
-    private boolean broken;
 
     public RedisReplyDecoder(MessagePool messages) {
-        this.messages = messages;
+        super(messages);
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (broken) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        try {
-            decodeReplies(in, out);
-        } catch (ProtocolException e) {
-            // Out of step for good: whatever follows is not parsed (the connection is closing).
-            broken = true;
-            in.skipBytes(in.readableBytes());
-            throw e;
-        }
-    }
-
-    private void decodeReplies(ByteBuf in, List<Object> out) {
+    protected void decodeReplies(ByteBuf in, List<Object> out) {
         for (;;) {
             if (reply == null) {
                 if (!in.isReadable()) {
@@ -112,7 +90,7 @@ public final class RedisReplyDecoder extends ByteToMessageDecoder {
         if (pendingBulk >= 0) {
             return readBulkData(in);
         }
-        int lineEnd = findLineEnd(in);
+        int lineEnd = findLineEnd(in, pos, MAX_LINE);
         if (lineEnd < 0) {
             return NEED_MORE;
         }
@@ -194,25 +172,6 @@ public final class RedisReplyDecoder extends ByteToMessageDecoder {
         remaining[depth++] = count;
     }
 
-    /** Relative index of the CR ending the line that starts at {@link #pos}, or -1 while it is incomplete. */
-    private int findLineEnd(ByteBuf in) {
-        int base = in.readerIndex();
-        int from = base + lineScan;
-        int to = base + in.readableBytes();
-        int lf = in.indexOf(from, to, (byte) '\n');
-        if (lf < 0) {
-            lineScan = to - base;
-            if (lineScan - pos > MAX_LINE) {
-                throw new ProtocolException("reply line longer than " + MAX_LINE + " bytes");
-            }
-            return -1;
-        }
-        if (lf - base - 1 < pos + 1 || in.getByte(lf - 1) != '\r') {
-            throw new ProtocolException("reply line does not end in CRLF");
-        }
-        return lf - base - 1;
-    }
-
     private static long parseSigned(ByteBuf in, int start, int end) {
         int base = in.readerIndex();
         boolean negative = start < end && in.getByte(base + start) == '-';
@@ -229,13 +188,5 @@ public final class RedisReplyDecoder extends ByteToMessageDecoder {
             value = value * 10 + (b - '0');
         }
         return negative ? -value : value;
-    }
-
-    @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        if (reply != null) {
-            messages.recycle(reply);
-            reply = null;
-        }
     }
 }
