@@ -58,7 +58,8 @@ public final class Walnut {
         return 0;
     }
 
-    static Protocol protocolFor(PoolConfig pool, int mbufSize) {
+    /** Each pool's protocol, as {@link #run} builds it; public so tests can run the same proxy in-process. */
+    public static Protocol protocolFor(PoolConfig pool, int mbufSize) {
         if (pool.redis()) {
             return new RedisProtocol(pool, mbufSize);
         }
