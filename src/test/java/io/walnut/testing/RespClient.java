@@ -95,6 +95,25 @@ public final class RespClient implements AutoCloseable {
         return read(new ByteArrayOutputStream(), timeout);
     }
 
+    /**
+     * Waits for the other side to close the connection (end of stream, or a reset); fails if a byte arrives
+     * instead, or if the connection is still open after {@code timeout}.
+     */
+    public void awaitClose(Duration timeout) {
+        deadline = System.nanoTime() + timeout.toNanos();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try {
+            int b = readByte(raw);
+            throw new IllegalStateException("expected the connection to close, got a byte: " + printable(new byte[] {(byte) b}));
+        } catch (EOFException e) {
+            return;
+        } catch (SocketTimeoutException e) {
+            throw new IllegalStateException("the connection is still open after " + timeout, e);
+        } catch (IOException e) {
+            // reset by the peer: closed as well
+        }
+    }
+
     /** A command as RESP bytes: {@code *<n>} then {@code $<len>} bulk strings. */
     public static byte[] encode(byte[]... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
