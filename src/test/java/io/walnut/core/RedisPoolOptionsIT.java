@@ -1,5 +1,6 @@
 package io.walnut.core;
 
+import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.InProcessWalnut;
 import io.walnut.testing.RedisBackends;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -237,7 +237,7 @@ class RedisPoolOptionsIT {
              Jedis d1 = fresh.direct(0);
              Jedis d2 = fresh.direct(1);
              InProcessWalnut walnut = InProcessWalnut.start(pool(port, "  preconnect: true\n", fresh.serversYaml()))) {
-            awaitTrue(() -> d1.clientList().split("\n").length == 2 && d2.clientList().split("\n").length == 2,
+            Await.until(T, () -> d1.clientList().split("\n").length == 2 && d2.clientList().split("\n").length == 2,
                     "each backend sees the proxy's connection and this one");
             try (Jedis proxied = RedisBackends.jedis(port)) {
                 assertThat(proxied.set("pre", "connected")).isEqualTo("OK");
@@ -263,7 +263,7 @@ class RedisPoolOptionsIT {
             assertThat(first.call(T, "SET", "limited", "still served")).isEqualTo("OK");
             first.close();
             // The slot frees once the proxy has seen the close, which happens on its own thread.
-            awaitTrue(() -> {
+            Await.until(T, () -> {
                 try (RespClient next = RespClient.connect(port)) {
                     return "PONG".equals(next.call(T, "PING"));
                 } catch (RuntimeException refused) {
@@ -271,21 +271,6 @@ class RedisPoolOptionsIT {
                 }
             }, "a new client is admitted once one has left");
             assertThat((byte[]) second.call(T, "GET", "limited")).isEqualTo(bytes("still served"));
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + T + ": " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for: " + what, e);
-            }
         }
     }
 }
