@@ -7,6 +7,7 @@ import io.walnut.testing.RedisBackends;
 import io.walnut.testing.RespClient;
 import io.walnut.testing.StatsDocument;
 import io.walnut.testing.WalnutProcess;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,7 @@ class ProcessIT {
             try (RespClient c = RespClient.connect(port)) {
                 assertThat(c.call(T, "SET", "from-process", "ok")).as(walnut.diagnostics()).isEqualTo("OK");
                 assertThat((byte[]) c.call(T, "GET", "from-process")).isEqualTo(bytes("ok"));
-                assertThat(c.call(T, "MGET", "from-process", "nothing")).asList().hasSize(2);
+                assertThat(c.call(T, "MGET", "from-process", "nothing")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(2);
             } finally {
                 walnut.close();
             }
@@ -129,7 +131,7 @@ class ProcessIT {
                 for (int i = 0; i < sets; i++) {
                     assertThat(c.call(T, "SET", "stat:" + i, "value" + i)).isEqualTo("OK");
                 }
-                List<String> firstKeys = new java.util.ArrayList<>();
+                List<String> firstKeys = new ArrayList<>();
                 for (int s = 0; s < 3; s++) {
                     try (Jedis direct = backends.direct(s)) {
                         for (String key : direct.keys("stat:*")) {
@@ -158,7 +160,7 @@ class ProcessIT {
 
                 // One MGET over two servers: two fragments, one more request and response on each of them.
                 assertThat(firstKeys).as("backends holding keys").hasSizeGreaterThanOrEqualTo(2);
-                assertThat(c.call(T, "MGET", firstKeys.get(0), firstKeys.get(1))).asList().hasSize(2);
+                assertThat(c.call(T, "MGET", firstKeys.get(0), firstKeys.get(1))).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(2);
                 pool = pool(StatsDocument.read(walnut.statsPort(), T));
                 assertThat(pool.get("fragments")).isEqualTo(2L);
                 int fragmented = 0;

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.walnut.config.PoolConfig;
 import io.walnut.config.ServerSpec;
 import io.walnut.core.Message;
 import io.walnut.core.MessageLinks;
@@ -13,6 +15,7 @@ import io.walnut.dist.DistributionType;
 import io.walnut.dist.Placement;
 import io.walnut.hash.HashFunction;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.redis.RedisProtocol;
 import io.walnut.proto.redis.RedisReplyDecoder;
 import io.walnut.proto.redis.RedisRequestDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,6 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -83,7 +87,7 @@ public class FragmentMergeBenchmark {
             servers.add(new ServerSpec(i, name, "127.0.0.1", 6379 + i, null, 1, "127.0.0.1:" + (6379 + i) + ":1 " + name));
         }
         placement = Placement.of(HashFunction.FNV1A_64, null, DistributionType.KETAMA, servers);
-        protocol = new io.walnut.proto.redis.RedisProtocol(new io.walnut.config.PoolConfig("bench", null,
+        protocol = new RedisProtocol(new PoolConfig("bench", null,
                 HashFunction.FNV1A_64, null, DistributionType.KETAMA, 0, 512, 0, true, null, 0, false, false, 1,
                 30000, 2, false, servers), 16384);
         // Keys taken in turn from each server (fnv1a_64 clusters keys that differ only at the end).
@@ -133,7 +137,7 @@ public class FragmentMergeBenchmark {
         }
     }
 
-    private Message decodeOne(io.netty.channel.ChannelHandler decoder, String bytes) {
+    private Message decodeOne(ChannelHandler decoder, String bytes) {
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         channel.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.US_ASCII));
         Message m = channel.readInbound();
@@ -143,7 +147,7 @@ public class FragmentMergeBenchmark {
 
     /** Places each key and groups the key indexes by server, each run in request order (as Fragmenter does). */
     private int split() {
-        java.util.Arrays.fill(keysPerServer, 0);
+        Arrays.fill(keysPerServer, 0);
         for (int i = 0; i < keys; i++) {
             int s = placement.serverIndex(parent.buf(), parent.keyStart(i), parent.keyLength(i));
             serverOfKey[i] = s;

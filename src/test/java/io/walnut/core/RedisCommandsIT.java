@@ -50,6 +50,7 @@ class RedisCommandsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {ShardedRedis.KETAMA, ShardedRedis.MODULA})
+    @SuppressWarnings("deprecation") // Jedis deprecates some of the commands tested here
     void strings(String pool) {
         String k = pool + ":str";
         String n = pool + ":counter";
@@ -106,6 +107,7 @@ class RedisCommandsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {ShardedRedis.KETAMA, ShardedRedis.MODULA})
+    @SuppressWarnings("deprecation") // Jedis deprecates some of the commands tested here
     void lists(String pool) {
         String l = pool + ":list";
         try (Jedis j = redis.jedis(pool)) {
@@ -151,6 +153,7 @@ class RedisCommandsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {ShardedRedis.KETAMA, ShardedRedis.MODULA})
+    @SuppressWarnings("deprecation") // Jedis deprecates some of the commands tested here
     void sortedSets(String pool) {
         String z = pool + ":zset";
         try (Jedis j = redis.jedis(pool)) {
@@ -176,6 +179,7 @@ class RedisCommandsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {ShardedRedis.KETAMA, ShardedRedis.MODULA})
+    @SuppressWarnings("deprecation") // Jedis deprecates some of the commands tested here
     void hyperLogLogGeoAndBitmaps(String pool) {
         String hll = pool + ":hll";
         String geo = pool + ":geo";

@@ -6,6 +6,7 @@ import io.walnut.testing.InProcessWalnut;
 import io.walnut.testing.RedisBackends;
 import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * {@code preconnect} and {@code client_connections}. Backends are checked directly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// The proxies are resources held open for the body of each try.
+@SuppressWarnings("try")
 class RedisPoolOptionsIT {
     private static final Duration T = Duration.ofSeconds(5);
     private static final String PASSWORD = "s3cret";
@@ -141,7 +144,7 @@ class RedisPoolOptionsIT {
             for (int i = 0; i < 20; i++) {
                 assertThat(c.call(T, "SET", "auth:" + i, "v" + i)).isEqualTo("OK");
             }
-            assertThat(c.call(T, "MGET", "auth:0", "auth:19")).asList().hasSize(2);
+            assertThat(c.call(T, "MGET", "auth:0", "auth:19")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(2);
             assertThat(c.send("PING").readRawReply(T)).isEqualTo(bytes("+PONG\r\n"));
             // A wrong password takes the authentication back.
             assertThat(c.send("AUTH", "wrong").readRawReply(T)).isEqualTo(bytes("-ERR invalid password\r\n"));

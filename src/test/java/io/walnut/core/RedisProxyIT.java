@@ -172,6 +172,7 @@ class RedisProxyIT {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // Jedis deprecates RPOPLPUSH, tested here
     void keysWithTheSameHashTagShareABackend() {
         Set<Integer> used = new HashSet<>();
         try (Jedis j = redis.jedis(KETAMA)) {

@@ -4,6 +4,7 @@ import io.walnut.testing.FreePorts;
 import io.walnut.testing.InProcessWalnut;
 import io.walnut.testing.RedisBackends;
 import io.walnut.testing.RespClient;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// The proxies are resources held open for the body of each try.
+@SuppressWarnings("try")
 class RedisSmokeIT {
     private static final Duration T = Duration.ofSeconds(5);
 
@@ -26,7 +29,7 @@ class RedisSmokeIT {
                 assertThat(c.call(T, "SET", "key:" + k, "v" + k)).isEqualTo("OK");
             }
             Object mget = c.call(T, "MGET", "key:0", "key:10", "nokey", "key:40", "key:0");
-            assertThat(mget).asList().extracting(o -> o == null ? null : new String((byte[]) o,
+            assertThat(mget).asInstanceOf(InstanceOfAssertFactories.LIST).extracting(o -> o == null ? null : new String((byte[]) o,
                     StandardCharsets.UTF_8)).containsExactly("v0", "v10", null, "v40", "v0");
             assertThat(c.call(T, "DEL", "key:1", "key:2", "nokey")).isEqualTo(2L);
             assertThat(c.call(T, "EXISTS", "key:3", "key:4", "key:1")).isEqualTo(2L);
