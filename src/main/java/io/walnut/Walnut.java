@@ -163,7 +163,8 @@ public final class Walnut implements AutoCloseable {
         stopRequested.countDown();
     }
 
-    static Protocol protocolFor(PoolConfig pool, int mbufSize) {
+    /** Each pool's protocol, as {@link #run} builds it; public so tests can run the same proxy in-process. */
+    public static Protocol protocolFor(PoolConfig pool, int mbufSize) {
         if (pool.redis()) {
             return new RedisProtocol(pool, mbufSize);
         }

@@ -89,6 +89,11 @@ public abstract class ExternalProcess implements AutoCloseable {
         return directory;
     }
 
+    /** The file that holds what the process wrote to stdout and stderr. */
+    public Path outputFile() {
+        return outputFile;
+    }
+
     /** What the process wrote to stdout and stderr so far, plus anything a subclass adds, for failure messages. */
     public String diagnostics() {
         return binaryName + " output:\n" + tail(outputFile);
@@ -177,7 +182,8 @@ public abstract class ExternalProcess implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    /** Deletes a temporary folder and all it holds, ignoring what cannot be deleted. */
+    static void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

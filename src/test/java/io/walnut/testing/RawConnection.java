@@ -71,6 +71,25 @@ final class RawConnection implements AutoCloseable {
         return b;
     }
 
+    /**
+     * Waits for the other side to close the connection (end of stream, or a reset); fails if a byte arrives
+     * instead, or if the connection is still open after {@code timeout}.
+     */
+    void awaitClose(Duration timeout) {
+        readWithin(timeout);
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try {
+            readByte(raw);
+            throw new IllegalStateException("expected the connection to close, got a byte: " + raw);
+        } catch (EOFException e) {
+            return;
+        } catch (SocketTimeoutException e) {
+            throw new IllegalStateException("the connection is still open after " + timeout, e);
+        } catch (IOException e) {
+            // reset by the peer: closed as well
+        }
+    }
+
     @Override
     public void close() {
         closeQuietly(socket);

@@ -69,6 +69,14 @@ public final class RespClient implements AutoCloseable {
         return read(new ByteArrayOutputStream(), timeout);
     }
 
+    /**
+     * Waits for the other side to close the connection (end of stream, or a reset); fails if a byte arrives
+     * instead, or if the connection is still open after {@code timeout}.
+     */
+    public void awaitClose(Duration timeout) {
+        connection.awaitClose(timeout);
+    }
+
     /** A command as RESP bytes: {@code *<n>} then {@code $<len>} bulk strings. */
     public static byte[] encode(byte[]... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

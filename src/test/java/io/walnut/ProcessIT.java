@@ -1,0 +1,192 @@
+package io.walnut;
+
+import io.walnut.testing.Await;
+import io.walnut.testing.FreePorts;
+import io.walnut.testing.NutcrackerProcess;
+import io.walnut.testing.RedisBackends;
+import io.walnut.testing.RespClient;
+import io.walnut.testing.StatsDocument;
+import io.walnut.testing.WalnutProcess;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged {@code walnut} command as a real process: it serves with {@code -c}, answers {@code -t} with
+ * nutcracker's exit codes, and its stats port writes JSON with nutcracker's key tree and counters that add up to
+ * the traffic sent. Each run's output is checked for Netty leak reports.
+ */
+class ProcessIT {
+    private static final Duration T = Duration.ofSeconds(10);
+
+    private static String pool(String name, int port, String settings, String servers) {
+        return name + ":\n  listen: 127.0.0.1:" + port + "\n" + settings + "  redis: true\n" + servers;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void servesWithAConfigFileAndStopsOnTerm() {
+        int port = FreePorts.loopback();
+        try (RedisBackends backends = RedisBackends.start(2)) {
+            WalnutProcess walnut = WalnutProcess.start(pool("alpha", port, "", backends.serversYaml()), port);
+            try (RespClient c = RespClient.connect(port)) {
+                assertThat(c.call(T, "SET", "from-process", "ok")).as(walnut.diagnostics()).isEqualTo("OK");
+                assertThat((byte[]) c.call(T, "GET", "from-process")).isEqualTo(bytes("ok"));
+                assertThat(c.call(T, "MGET", "from-process", "nothing")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(2);
+            } finally {
+                walnut.close();
+            }
+            assertThat(walnut.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void testConfExitCodes(@TempDir Path dir) throws IOException {
+        Path good = dir.resolve("good.yml");
+        Files.writeString(good, pool("alpha", 22121, "  hash: fnv1a_64\n", "  servers:\n   - 127.0.0.1:6379:1\n"));
+        Path bad = dir.resolve("bad.yml");
+        Files.writeString(bad, pool("alpha", 22121, "  hash: nosuchhash\n", "  servers:\n   - 127.0.0.1:6379:1\n"));
+
+        WalnutProcess.Exit ok = WalnutProcess.run(T, "-t", "-c", good.toString());
+        assertThat(ok.status()).as(ok.output()).isZero();
+        assertThat(ok.output()).contains("configuration file '" + good + "' syntax is ok");
+
+        WalnutProcess.Exit invalid = WalnutProcess.run(T, "-t", "-c", bad.toString());
+        assertThat(invalid.status()).as(invalid.output()).isEqualTo(1);
+        assertThat(invalid.output()).contains("configuration file '" + bad + "' syntax is invalid");
+
+        WalnutProcess.Exit missing = WalnutProcess.run(T, "-t", "-c", dir.resolve("missing.yml").toString());
+        assertThat(missing.status()).as(missing.output()).isEqualTo(1);
+    }
+
+    /** Same config, apart from the ports: the same pools, servers, metric names and value types, in the same order. */
+    @Test
+    void statsHaveNutcrackersKeyTree() {
+        try (RedisBackends backends = RedisBackends.start(3)) {
+            String twoServers = "  servers:\n   - 127.0.0.1:" + backends.port(0) + ":1\n   - 127.0.0.1:"
+                    + backends.port(1) + ":1\n";
+            int[] walnutPorts = {FreePorts.loopback(), FreePorts.loopback()};
+            int[] nutcrackerPorts = {FreePorts.loopback(), FreePorts.loopback()};
+            try (WalnutProcess walnut = WalnutProcess.start(config(walnutPorts, backends, twoServers), walnutPorts);
+                 NutcrackerProcess nutcracker = NutcrackerProcess.start(config(nutcrackerPorts, backends, twoServers),
+                         nutcrackerPorts)) {
+                for (int i = 0; i < 2; i++) {
+                    try (RespClient w = RespClient.connect(walnutPorts[i]);
+                         RespClient n = RespClient.connect(nutcrackerPorts[i])) {
+                        assertThat(w.call(T, "SET", "shape", "x")).isEqualTo(n.call(T, "SET", "shape", "x"));
+                    }
+                }
+                Map<String, Object> ours = StatsDocument.read(walnut.statsPort(), T);
+                Map<String, Object> theirs = StatsDocument.read(nutcracker.statsPort(), T);
+                assertThat(shape(ours).toString()).isEqualTo(shape(theirs).toString());
+                assertThat(ours.get("service")).isEqualTo("nutcracker").isEqualTo(theirs.get("service"));
+                assertThat(ours.get("version")).isEqualTo(theirs.get("version"));
+                assertThat(walnut.output()).doesNotContain("LEAK");
+            }
+        }
+    }
+
+    private static String config(int[] ports, RedisBackends backends, String twoServers) {
+        return pool("alpha", ports[0], "  hash: fnv1a_64\n  distribution: ketama\n", backends.serversYaml())
+                + pool("beta", ports[1], "  hash: md5\n  distribution: modula\n  redis_db: 1\n", twoServers);
+    }
+
+    /** The tree with each leaf replaced by its JSON type. */
+    private static Object shape(Object value) {
+        if (value instanceof Map<?, ?>) {
+            Map<Object, Object> shaped = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> shaped.put(k, shape(v)));
+            return shaped;
+        }
+        return value instanceof String ? "string" : "number";
+    }
+
+    @Test
+    void statsCountWhatWasSent() {
+        int port = FreePorts.loopback();
+        int sets = 30;
+        try (RedisBackends backends = RedisBackends.start(3);
+             WalnutProcess walnut = WalnutProcess.start(pool("alpha", port,
+                     "  hash: md5\n  distribution: ketama\n", backends.serversYaml()), port)) {
+            long[] expectedBytes = new long[3];
+            long[] expectedRequests = new long[3];
+            long eofBefore;
+            try (RespClient c = RespClient.connect(port)) {
+                for (int i = 0; i < sets; i++) {
+                    assertThat(c.call(T, "SET", "stat:" + i, "value" + i)).isEqualTo("OK");
+                }
+                List<String> firstKeys = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    try (Jedis direct = backends.direct(s)) {
+                        for (String key : direct.keys("stat:*")) {
+                            expectedRequests[s]++;
+                            expectedBytes[s] += RespClient.encode(bytes("SET"), bytes(key), bytes(direct.get(key))).length;
+                        }
+                        direct.keys("stat:*").stream().findFirst().ifPresent(firstKeys::add);
+                    }
+                }
+                assertThat(expectedRequests[0] + expectedRequests[1] + expectedRequests[2]).isEqualTo(sets);
+                Map<String, Object> pool = pool(StatsDocument.read(walnut.statsPort(), T));
+                assertThat(pool.get("client_connections")).isEqualTo(1L);
+                assertThat(pool.get("fragments")).isEqualTo(0L);
+                // The start-up probe's connections have come and gone already.
+                eofBefore = (Long) pool.get("client_eof");
+                for (int s = 0; s < 3; s++) {
+                    Map<String, Object> server = server(pool, s);
+                    assertThat(server.get("requests")).as("requests of s%d", s + 1).isEqualTo(expectedRequests[s]);
+                    assertThat(server.get("responses")).as("responses of s%d", s + 1).isEqualTo(expectedRequests[s]);
+                    assertThat(server.get("request_bytes")).as("request_bytes of s%d", s + 1).isEqualTo(expectedBytes[s]);
+                    assertThat(server.get("response_bytes")).as("response_bytes of s%d", s + 1)
+                            .isEqualTo(5 * expectedRequests[s]);
+                    assertThat(server.get("in_queue")).isEqualTo(0L);
+                    assertThat(server.get("out_queue")).isEqualTo(0L);
+                }
+
+                // One MGET over two servers: two fragments, one more request and response on each of them.
+                assertThat(firstKeys).as("backends holding keys").hasSizeGreaterThanOrEqualTo(2);
+                assertThat(c.call(T, "MGET", firstKeys.get(0), firstKeys.get(1))).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(2);
+                pool = pool(StatsDocument.read(walnut.statsPort(), T));
+                assertThat(pool.get("fragments")).isEqualTo(2L);
+                int fragmented = 0;
+                for (int s = 0; s < 3; s++) {
+                    long extra = (Long) server(pool, s).get("requests") - expectedRequests[s];
+                    assertThat(extra).isBetween(0L, 1L);
+                    assertThat(server(pool, s).get("responses")).isEqualTo(expectedRequests[s] + extra);
+                    fragmented += (int) extra;
+                }
+                assertThat(fragmented).isEqualTo(2);
+            }
+            Await.until(T, () -> {
+                Map<String, Object> pool = pool(StatsDocument.read(walnut.statsPort(), T));
+                return pool.get("client_connections").equals(0L) && pool.get("client_eof").equals(eofBefore + 1);
+            }, "the closed client is counted as client_eof");
+            assertThat(walnut.output()).doesNotContain("LEAK");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> pool(Map<String, Object> stats) {
+        return (Map<String, Object>) stats.get("alpha");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> server(Map<String, Object> pool, int index) {
+        return (Map<String, Object>) pool.get("s" + (index + 1));
+    }
+}
