@@ -3,6 +3,7 @@ package io.walnut.proto;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.Arrays;
@@ -25,6 +26,9 @@ public final class SliceAssembler {
         }
     };
 
+    /** New bytes (headers, counts) of the result being built; reused, so writing them allocates nothing. */
+    private final ByteBuf scratch = Unpooled.buffer(256);
+    private int[] cursors = new int[16];
     private ByteBuf[] sources = new ByteBuf[16];
     private int[] starts = new int[16];
     private int[] lengths = new int[16];
@@ -36,6 +40,28 @@ public final class SliceAssembler {
         SliceAssembler a = PER_THREAD.get();
         a.clear();
         return a;
+    }
+
+    /**
+     * A buffer for new bytes of the result: write them, then {@link #add(ByteBuf, int, int)} their range (or
+     * {@link #addWritten(int)}). Valid until {@link #build}.
+     */
+    public ByteBuf scratch() {
+        return scratch;
+    }
+
+    /** Appends what was written to {@link #scratch()} since index {@code from}. */
+    public SliceAssembler addWritten(int from) {
+        return add(scratch, from, scratch.writerIndex() - from);
+    }
+
+    /** Per-fragment cursors for a merge, {@code count} of them zeroed; valid until the next {@link #get()}. */
+    public int[] cursors(int count) {
+        if (cursors.length < count) {
+            cursors = new int[Math.max(count, cursors.length * 2)];
+        }
+        Arrays.fill(cursors, 0, count, 0);
+        return cursors;
     }
 
     /** Appends {@code source[index, index+length)}; the source must stay alive until {@link #build}. */
@@ -77,7 +103,11 @@ public final class SliceAssembler {
         } else {
             CompositeByteBuf composite = alloc.compositeDirectBuffer(Math.max(count, 2));
             for (int i = 0; i < count; i++) {
-                composite.addComponent(true, sources[i].retainedSlice(starts[i], lengths[i]));
+                // The scratch buffer is reused: its bytes are copied; everything else is shared.
+                ByteBuf part = sources[i] == scratch
+                        ? alloc.directBuffer(lengths[i]).writeBytes(scratch, starts[i], lengths[i])
+                        : sources[i].retainedSlice(starts[i], lengths[i]);
+                composite.addComponent(true, part);
             }
             result = composite;
         }
@@ -86,6 +116,7 @@ public final class SliceAssembler {
     }
 
     private void clear() {
+        scratch.clear();
         Arrays.fill(sources, 0, count, null);
         count = 0;
         total = 0;

@@ -3,11 +3,9 @@ package io.walnut.proto.memcache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.walnut.core.Message;
 import io.walnut.proto.SliceAssembler;
 
-import java.util.Arrays;
 
 /**
  * Merges the fragments' replies of a multi-key get or gets into one reply with the found values in request
@@ -21,13 +19,6 @@ import java.util.Arrays;
  * twemproxy's {@code SERVER_ERROR Invalid argument}.
  */
 final class MemcacheMerger {
-    /** Per event-loop thread: the next unread block of each fragment, reused across merges. */
-    private static final FastThreadLocal<int[][]> CURSORS = new FastThreadLocal<>() {
-        @Override
-        protected int[][] initialValue() {
-            return new int[][] {new int[16]};
-        }
-    };
     private static final int VALUE_PREFIX = "VALUE ".length();
 
     private MemcacheMerger() {
@@ -40,9 +31,9 @@ final class MemcacheMerger {
                 return MemcacheReplies.serverError(MemcacheReplies.INVALID_ARGUMENT);
             }
         }
-        int[] next = cursors(fragments);
-        ByteBuf request = parent.buf();
         SliceAssembler out = SliceAssembler.get();
+        int[] next = out.cursors(fragments);
+        ByteBuf request = parent.buf();
         for (int i = 0; i < parent.keyCount(); i++) {
             int f = parent.fragmentOfKey(i);
             Message reply = parent.fragment(f).peer();
@@ -65,15 +56,5 @@ final class MemcacheMerger {
         ByteBuf bytes = reply.buf();
         return bytes.getByte(replyKey + keyLength) == ' '
                 && ByteBufUtil.equals(bytes, replyKey, request, keyStart, keyLength);
-    }
-
-    /** This thread's cursor array, zeroed for {@code fragments} fragments. */
-    private static int[] cursors(int fragments) {
-        int[][] holder = CURSORS.get();
-        if (holder[0].length < fragments) {
-            holder[0] = new int[Math.max(fragments, holder[0].length * 2)];
-        }
-        Arrays.fill(holder[0], 0, fragments, 0);
-        return holder[0];
     }
 }

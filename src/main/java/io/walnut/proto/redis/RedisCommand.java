@@ -101,6 +101,8 @@ public enum RedisCommand implements Command {
     private final Merge merge;
     private final byte[] lowerName;
     private final String lowerNameString;
+    /** The name as a RESP bulk string, {@code $4\r\nmget\r\n}, as twemproxy writes it in fragments. */
+    private final byte[] nameBulk;
 
     RedisCommand(Arity arity) {
         this(arity, Merge.NONE);
@@ -111,6 +113,8 @@ public enum RedisCommand implements Command {
         this.merge = merge;
         this.lowerNameString = name().toLowerCase(Locale.ROOT);
         this.lowerName = lowerNameString.getBytes(StandardCharsets.US_ASCII);
+        this.nameBulk = ("$" + lowerName.length + "\r\n" + lowerNameString + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The command whose name is {@code buf[offset, offset+length)} in any case, or null. */
@@ -187,6 +191,10 @@ public enum RedisCommand implements Command {
             default:
                 return -1;
         }
+    }
+
+    byte[] nameBulk() {
+        return nameBulk;
     }
 
     @Override

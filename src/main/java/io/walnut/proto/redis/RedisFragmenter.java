@@ -2,7 +2,6 @@ package io.walnut.proto.redis;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.walnut.core.Message;
 import io.walnut.proto.SliceAssembler;
@@ -21,10 +20,11 @@ final class RedisFragmenter {
     static ByteBuf fragment(ByteBufAllocator alloc, Message parent, int[] keyIndexes, int from, int count) {
         RedisCommand command = (RedisCommand) parent.command();
         ByteBuf request = parent.buf();
-        ByteBuf header = alloc.directBuffer(32);
+        SliceAssembler out = SliceAssembler.get();
+        ByteBuf header = out.scratch();
         writeArrayHeader(header, 1 + count * command.keyStep());
-        writeBulk(header, command.commandName());
-        SliceAssembler out = SliceAssembler.get().add(header);
+        header.writeBytes(command.nameBulk());
+        out.addWritten(0);
         for (int i = from; i < from + count; i++) {
             int key = keyIndexes[i];
             // A key's unit runs to the next key's argument (MSET: the key and its value), or to the end.
@@ -32,9 +32,7 @@ final class RedisFragmenter {
             int end = key + 1 < parent.keyCount() ? parent.keyArgStart(key + 1) : request.writerIndex();
             out.add(request, start, end - start);
         }
-        ByteBuf fragment = out.build(alloc);
-        header.release();
-        return fragment;
+        return out.build(alloc);
     }
 
     /** A whole request, e.g. {@code AUTH <password>}, as RESP bytes (for the proxy's own requests). */
@@ -60,7 +58,22 @@ final class RedisFragmenter {
         b.writeByte('\r').writeByte('\n').writeBytes(bytes).writeByte('\r').writeByte('\n');
     }
 
+    /** Writes {@code value} in decimal ASCII, without making a String. */
     static void writeDecimal(ByteBuf b, long value) {
-        ByteBufUtil.writeAscii(b, Long.toString(value));
+        if (value < 0) {
+            b.writeByte('-');
+            if (value == Long.MIN_VALUE) {
+                b.writeCharSequence("9223372036854775808", StandardCharsets.US_ASCII);
+                return;
+            }
+            value = -value;
+        }
+        long divisor = 1;
+        while (divisor <= value / 10) {
+            divisor *= 10;
+        }
+        for (; divisor > 0; divisor /= 10) {
+            b.writeByte((int) ('0' + value / divisor % 10));
+        }
     }
 }

@@ -27,21 +27,20 @@ final class RedisGatherer {
     }
 
     static ByteBuf readKeys(ByteBufAllocator alloc, Message parent, int[] keyIndexes, int from, int count) {
-        ByteBuf header = alloc.directBuffer(128);
+        SliceAssembler out = SliceAssembler.get();
+        ByteBuf header = out.scratch();
         RedisFragmenter.writeArrayHeader(header, 3 + count);
         RedisFragmenter.writeBulk(header, "EVAL");
         RedisFragmenter.writeBulk(header, DUMP_SCRIPT);
         RedisFragmenter.writeBulk(header, Integer.toString(count));
-        SliceAssembler out = SliceAssembler.get().add(header);
+        out.addWritten(0);
         ByteBuf request = parent.buf();
         for (int i = from; i < from + count; i++) {
             int key = keyIndexes[i];
             int start = parent.keyArgStart(key);
             out.add(request, start, parent.keyStart(key) + parent.keyLength(key) + 2 - start);
         }
-        ByteBuf result = out.build(alloc);
-        header.release();
-        return result;
+        return out.build(alloc);
     }
 
     /** Phase two's request, or null when a phase-one reply is not the array of dumps it must be. */
@@ -67,7 +66,8 @@ final class RedisGatherer {
         int argc = Integer.parseInt(request.toString(1, firstArg - 3, java.nio.charset.StandardCharsets.US_ASCII));
         String prefix = "walnut:gather:" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
 
-        ByteBuf fresh = alloc.directBuffer(256);
+        SliceAssembler out = SliceAssembler.get();
+        ByteBuf fresh = out.scratch();
         RedisFragmenter.writeArrayHeader(fresh, 3 + 2 * remote + argc);
         RedisFragmenter.writeBulk(fresh, "EVAL");
         RedisFragmenter.writeBulk(fresh, RUN_SCRIPT);
@@ -82,7 +82,7 @@ final class RedisGatherer {
             }
         }
         int namesEnd = fresh.writerIndex();
-        SliceAssembler out = SliceAssembler.get().add(fresh, 0, namesEnd);
+        out.add(fresh, 0, namesEnd);
         for (int i = 0; i < keys; i++) {
             int f = keyFragment[i];
             if (f >= 0) {
@@ -104,8 +104,6 @@ final class RedisGatherer {
             copied = argEnd;
         }
         out.add(request, copied, request.writerIndex() - copied);
-        ByteBuf result = out.build(alloc);
-        fresh.release();
-        return result;
+        return out.build(alloc);
     }
 }

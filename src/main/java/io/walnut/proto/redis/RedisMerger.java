@@ -34,7 +34,8 @@ final class RedisMerger {
 
     private static ByteBuf arrayInKeyOrder(ByteBufAllocator alloc, Message parent) {
         int fragments = parent.fragmentCount();
-        int[] next = new int[fragments];
+        SliceAssembler out = SliceAssembler.get();
+        int[] next = out.cursors(fragments);
         for (int i = 0; i < parent.keyCount(); i++) {
             next[parent.fragmentOfKey(i)]++;
         }
@@ -45,18 +46,15 @@ final class RedisMerger {
             }
             next[f] = 0;
         }
-        ByteBuf header = alloc.directBuffer(16);
-        RedisFragmenter.writeArrayHeader(header, parent.keyCount());
-        SliceAssembler out = SliceAssembler.get().add(header);
+        RedisFragmenter.writeArrayHeader(out.scratch(), parent.keyCount());
+        out.addWritten(0);
         for (int i = 0; i < parent.keyCount(); i++) {
             int f = parent.fragmentOfKey(i);
             Message reply = parent.fragment(f).peer();
             int element = next[f]++;
             out.add(reply.buf(), reply.elementStart(element), reply.elementLength(element));
         }
-        ByteBuf merged = out.build(alloc);
-        header.release();
-        return merged;
+        return out.build(alloc);
     }
 
     private static ByteBuf sumOfIntegers(ByteBufAllocator alloc, Message parent) {
