@@ -1,9 +1,11 @@
 package io.walnut.stats;
 
+
 import io.walnut.Walnut;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
+import io.walnut.testing.StatsDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,11 +15,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import static io.walnut.stats.StatsDocument.number;
+import static io.walnut.testing.StatsDocument.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Prometheus endpoint, scraped over HTTP and parsed strictly, agrees with what the test sent. */
 class PrometheusIT {
+    private static final Duration STATS_BOUND = Duration.ofSeconds(5);
     private static final Duration T = Duration.ofSeconds(5);
 
     @TempDir
@@ -43,7 +46,7 @@ class PrometheusIT {
                 assertThat(c2.call(T, "PING")).as("answered by the proxy: no latency, no request").isEqualTo("PONG");
 
                 PrometheusText text = PrometheusText.scrape(walnut.metricsPort());
-                Map<String, Object> json = StatsDocument.read(walnut.statsPort());
+                Map<String, Object> json = StatsDocument.read(walnut.statsPort(), STATS_BOUND);
 
                 long fragments = number(json, "alpha", "fragments");
                 assertThat(fragments).isEqualTo(2);

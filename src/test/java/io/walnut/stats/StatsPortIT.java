@@ -1,5 +1,6 @@
 package io.walnut.stats;
 
+
 import io.walnut.LaunchOptions;
 import io.walnut.Walnut;
 import io.walnut.config.ConfigLoader;
@@ -7,6 +8,7 @@ import io.walnut.testing.FreePorts;
 import io.walnut.testing.NutcrackerProcess;
 import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
+import io.walnut.testing.StatsDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import static io.walnut.stats.StatsDocument.number;
+import static io.walnut.testing.StatsDocument.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,10 +52,10 @@ class StatsPortIT {
     /** Reads the stats until {@code ready} holds or the bound passes; the caller asserts on what it returns. */
     static Map<String, Object> awaitStats(int port, Predicate<Map<String, Object>> ready) {
         long deadline = System.nanoTime() + STATS_BOUND.toNanos();
-        Map<String, Object> doc = StatsDocument.read(port);
+        Map<String, Object> doc = StatsDocument.read(port, STATS_BOUND);
         while (!ready.test(doc) && System.nanoTime() < deadline) {
             sleep(20);
-            doc = StatsDocument.read(port);
+            doc = StatsDocument.read(port, STATS_BOUND);
         }
         return doc;
     }
@@ -84,7 +86,7 @@ class StatsPortIT {
                     requestBytes += RespClient.encode(b("GET"), b("a:0")).length;
                     assertThat(c2.call(T, "GET", "a:0")).isEqualTo(b("v"));
 
-                    Map<String, Object> doc = StatsDocument.read(stats);
+                    Map<String, Object> doc = StatsDocument.read(stats, STATS_BOUND);
                     assertThat(number(doc, "solo", soloServer, "requests")).isEqualTo(9);
                     assertThat(number(doc, "solo", soloServer, "request_bytes")).isEqualTo(requestBytes);
                     assertThat(number(doc, "solo", soloServer, "responses")).isEqualTo(9);
@@ -119,7 +121,7 @@ class StatsPortIT {
                         mget[i] = "key:" + i;
                     }
                     assertThat(c.call(T, mget)).asList().hasSize(20);
-                    Map<String, Object> doc = StatsDocument.read(stats);
+                    Map<String, Object> doc = StatsDocument.read(stats, STATS_BOUND);
                     long one = number(doc, "split", "one", "requests");
                     long two = number(doc, "split", "two", "requests");
                     assertThat(number(doc, "split", "fragments")).as("one fragment per server holding keys")
@@ -186,7 +188,7 @@ class StatsPortIT {
                     assertThat(c.call(T, "GET", "k")).isEqualTo(new RespClient.Error("ERR Connection refused"));
                 }
                 long after = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
-                doc = StatsDocument.read(stats);
+                doc = StatsDocument.read(stats, STATS_BOUND);
                 assertThat(number(doc, "ejecting", "server_ejects")).isEqualTo(1);
                 String a = "127.0.0.1:" + deadA;
                 String bName = "127.0.0.1:" + deadB;
@@ -209,7 +211,7 @@ class StatsPortIT {
                 assertThat(reply).isEqualTo(new RespClient.Error(error));
             }
         }
-        Map<String, Object> doc = StatsDocument.read(stats);
+        Map<String, Object> doc = StatsDocument.read(stats, STATS_BOUND);
         assertThat(number(doc, pool, server, metric)).as(pool + " " + metric).isEqualTo(1);
         assertThat(number(doc, pool, "forward_error")).as(pool + " forward_error").isEqualTo(1);
         assertThat(number(doc, pool, server, "server_connections")).as(pool + " closed").isZero();
@@ -234,11 +236,11 @@ class StatsPortIT {
                 + "   - 127.0.0.1:" + d1 + ":2\n";
         String theirs;
         try (NutcrackerProcess nutcracker = NutcrackerProcess.start(yaml, listen)) {
-            theirs = StatsDocument.fetch(nutcracker.statsPort());
+            theirs = StatsDocument.fetch(nutcracker.statsPort(), STATS_BOUND);
         }
         String ours;
         try (Walnut walnut = start(dir, yaml, false)) {
-            ours = StatsDocument.fetch(walnut.statsPort());
+            ours = StatsDocument.fetch(walnut.statsPort(), STATS_BOUND);
         }
         assertThat(shape(StatsDocument.parse(ours))).isEqualTo(shape(StatsDocument.parse(theirs)));
         assertThat(new ArrayList<>(StatsDocument.parse(ours).keySet()).subList(7, 10))

@@ -24,13 +24,31 @@ public final class StatsDocument {
 
     /** Connects to 127.0.0.1:{@code port}, reads until the server closes, and parses what it wrote. */
     public static Map<String, Object> read(int port, Duration bound) {
+        return parse(fetch(port, bound));
+    }
+
+    /** The raw document served on 127.0.0.1:{@code port}, read until the server closes (bounded). */
+    public static String fetch(int port, Duration bound) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) bound.toMillis());
             socket.setSoTimeout((int) bound.toMillis());
-            return parse(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("reading stats from port " + port, e);
         }
+    }
+
+    /** The number at a path of keys, e.g. {@code ("alpha", "127.0.0.1:6379", "requests")}. */
+    @SuppressWarnings("unchecked")
+    public static long number(Map<String, Object> doc, String... path) {
+        Object node = doc;
+        for (String key : path) {
+            if (!(node instanceof Map) || !((Map<String, Object>) node).containsKey(key)) {
+                throw new AssertionError("no " + String.join("/", path) + " in " + doc);
+            }
+            node = ((Map<String, Object>) node).get(key);
+        }
+        return (Long) node;
     }
 
     /** The document as nested maps; fails on anything but one object followed by a newline. */
