@@ -127,6 +127,52 @@ class AutoEjectIT {
         });
     }
 
+    /**
+     * Four connections to a stopped server time out together: the second failure ejects it and the fourth, while
+     * it is ejected, ejects it again (count back to 0, retry time pushed back), as nutcracker does. So after the
+     * retry time it again takes {@code server_failure_limit} failures to eject it.
+     */
+    @Test
+    void failuresWhileEjectedEjectAgainAsNutcrackerDoes() {
+        Binaries.require("nutcracker");
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            int nutcrackerPort = FreePorts.loopback();
+            try (RedisServerProcess stopped = RedisServerProcess.start(); RedisServerProcess live = RedisServerProcess.start()) {
+                List<String> servers = List.of("127.0.0.1:" + stopped.port() + ":1 s1", "127.0.0.1:" + live.port() + ":1 s2");
+                List<String> settings = List.of("auto_eject_hosts: true", "server_failure_limit: 2",
+                        "server_retry_timeout: " + RETRY_MS, "timeout: 300", "server_connections: 4");
+                try (ProxyUnderTest walnut = ProxyUnderTest.start(ProxyUnderTest.yaml("walnut", FreePorts.loopback(),
+                        with(settings, "redis_db: 4"), servers), 1);
+                     NutcrackerProcess nutcracker = NutcrackerProcess.start(ProxyUnderTest.yaml("nutcracker",
+                             nutcrackerPort, with(settings, "redis_db: 5"), servers), nutcrackerPort);
+                     RespClient w = walnut.client(); RespClient n = RespClient.connect(nutcrackerPort)) {
+                    int s = walnut.serverOnPort(stopped.port());
+                    String key = ProxyUnderTest.keyOn(walnut.placement(), s, "stopped:");
+                    stopped.pause();
+                    for (RespClient c : List.of(w, n)) {
+                        for (int i = 0; i < 4; i++) {
+                            c.send("GET", key);
+                        }
+                    }
+                    for (RespClient c : List.of(w, n)) {
+                        for (int i = 0; i < 4; i++) {
+                            assertThat(c.readReply(T)).isEqualTo(err("Connection timed out"));
+                        }
+                    }
+                    long ejectedAtNanos = System.nanoTime();
+                    assertThat(walnut.pool(PoolMetric.SERVER_EJECTS)).as("ejected at the 2nd failure and the 4th")
+                            .isEqualTo(2);
+                    assertThat(walnut.server(s, ServerMetric.SERVER_TIMEDOUT)).isEqualTo(4);
+                    long waitMs = RETRY_MS + 200 - (System.nanoTime() - ejectedAtNanos) / 1_000_000;
+                    ProxyUnderTest.pause(Duration.ofMillis(Math.max(0, waitMs)));
+                    RespClient.Error timedOut = err("Connection timed out");
+                    assertThat(getThrice(n, key)).as(nutcracker.diagnostics()).containsExactly(timedOut, timedOut, null);
+                    assertThat(getThrice(w, key)).containsExactly(timedOut, timedOut, null);
+                }
+            }
+        });
+    }
+
     private static List<String> with(List<String> settings, String more) {
         List<String> all = new ArrayList<>(settings);
         all.add(more);
