@@ -185,7 +185,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         request.peer = worker.messages.take();
         request.peer.buf = protocol.errorReply(reason);
         request.failed = true;
-        if (request.parent == null) {
+        // Counted as twemproxy does, when an error is written: not for a client that has gone.
+        if (request.parent == null && !request.swallow) {
             connections.stats[FORWARD_ERROR]++;
         }
         requestDone(request);
