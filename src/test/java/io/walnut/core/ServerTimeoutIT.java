@@ -62,7 +62,10 @@ class ServerTimeoutIT {
                 // Still stopped: the next request opens a new connection (the kernel accepts) and times out too.
                 assertThat(c.call(T, "SET", b1, "lost")).isEqualTo(TIMED_OUT);
                 assertThat(proxy.server(s, ServerMetric.SERVER_TIMEDOUT)).isEqualTo(2);
-                assertThat(proxy.pool(PoolMetric.FORWARD_ERROR)).isEqualTo(3);
+                // A multi-key request with a fragment there fails whole.
+                assertThat(c.call(T, "MGET", l, b2)).isEqualTo(TIMED_OUT);
+                assertThat(proxy.server(s, ServerMetric.SERVER_TIMEDOUT)).isEqualTo(3);
+                assertThat(proxy.pool(PoolMetric.FORWARD_ERROR)).isEqualTo(4);
 
                 stopped.resume();
                 // The stopped server now answers the timed-out requests on sockets the proxy has closed: none of
@@ -75,7 +78,7 @@ class ServerTimeoutIT {
                             .isIn("v-" + b1, "lost");
                     assertThat(c.readReply(T)).isNull();
                 }
-                assertThat(proxy.server(s, ServerMetric.SERVER_TIMEDOUT)).isEqualTo(2);
+                assertThat(proxy.server(s, ServerMetric.SERVER_TIMEDOUT)).isEqualTo(3);
                 assertThat(proxy.server(s, ServerMetric.OUT_QUEUE)).isZero();
             }
         });
@@ -118,6 +121,34 @@ class ServerTimeoutIT {
                 assertThat(proxy.server(0, ServerMetric.SERVER_ERR) + proxy.server(0, ServerMetric.SERVER_EOF))
                         .as("the server connection never failed").isZero();
                 leaks.assertNoLeakReported();
+            }
+        });
+    }
+
+    /**
+     * Requests of a client that left time out unseen: no error is written, so none is counted as a forwarding
+     * error (twemproxy counts {@code forward_error} as it writes an error reply).
+     */
+    @Test
+    void requestsOfAClientThatLeftTimeOutUncounted() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (RedisServerProcess server = RedisServerProcess.start();
+                 ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("unseen", FreePorts.loopback(),
+                         List.of("timeout: 300"), List.of("127.0.0.1:" + server.port() + ":1 s1")), 1)) {
+                server.pause();
+                leaveWithRequestsOut(proxy, true);
+                long deadline = System.nanoTime() + T.toNanos();
+                while (proxy.server(0, ServerMetric.SERVER_TIMEDOUT) == 0) {
+                    assertThat(System.nanoTime()).as("the requests timed out").isLessThan(deadline);
+                    ProxyUnderTest.pause(Duration.ofMillis(10));
+                }
+                assertThat(proxy.pool(PoolMetric.FORWARD_ERROR)).isZero();
+                assertThat(proxy.server(0, ServerMetric.OUT_QUEUE)).isZero();
+                server.resume();
+                try (RespClient c = proxy.client()) {
+                    assertThat(c.call(T, "SET", "k", "v")).isEqualTo("OK");
+                    assertThat(text(c.call(T, "GET", "k"))).isEqualTo("v");
+                }
             }
         });
     }
