@@ -98,7 +98,7 @@ public final class ServerPool {
      * true for that one.
      */
     boolean serverFailed(int server, long nowNanos) {
-        if (!config.autoEjectHosts() || config.servers().size() == 1) {
+        if (!config.autoEjectHosts()) {
             return false;
         }
         if (failures.incrementAndGet(server) < config.serverFailureLimit()) {
