@@ -173,6 +173,41 @@ class AutoEjectIT {
         });
     }
 
+    /**
+     * A pool of one server is no exception: once ejected, with nothing live, requests are refused at once until
+     * the retry time (reference 7.4, 8.2 step 4), as nutcracker does, instead of each waiting for its timeout.
+     */
+    @Test
+    void aOneServerPoolIsEjectedAsWithNutcracker() {
+        Binaries.require("nutcracker");
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            int nutcrackerPort = FreePorts.loopback();
+            try (RedisServerProcess stopped = RedisServerProcess.start()) {
+                List<String> servers = List.of("127.0.0.1:" + stopped.port() + ":1 s1");
+                List<String> settings = List.of("auto_eject_hosts: true", "server_failure_limit: 2",
+                        "server_retry_timeout: " + RETRY_MS, "timeout: 300");
+                try (ProxyUnderTest walnut = ProxyUnderTest.start(ProxyUnderTest.yaml("walnut", FreePorts.loopback(),
+                        settings, servers), 1);
+                     NutcrackerProcess nutcracker = NutcrackerProcess.start(ProxyUnderTest.yaml("nutcracker",
+                             nutcrackerPort, settings, servers), nutcrackerPort);
+                     RespClient w = walnut.client(); RespClient n = RespClient.connect(nutcrackerPort)) {
+                    assertThat(w.call(T, "SET", "k", "v")).isEqualTo("OK");
+                    stopped.pause();
+                    RespClient.Error timedOut = err("Connection timed out");
+                    assertThat(getThrice(n, "k")).as(nutcracker.diagnostics()).containsExactly(timedOut, timedOut, REFUSED);
+                    assertThat(getThrice(w, "k")).containsExactly(timedOut, timedOut, REFUSED);
+                    assertThat(walnut.pool(PoolMetric.SERVER_EJECTS)).isEqualTo(1);
+                    long ejectedAtNanos = System.nanoTime();
+                    stopped.resume();
+                    long waitMs = RETRY_MS + 200 - (System.nanoTime() - ejectedAtNanos) / 1_000_000;
+                    ProxyUnderTest.pause(Duration.ofMillis(Math.max(0, waitMs)));
+                    assertThat(ProxyUnderTest.text(n.call(T, "GET", "k"))).isEqualTo("v");
+                    assertThat(ProxyUnderTest.text(w.call(T, "GET", "k"))).isEqualTo("v");
+                }
+            }
+        });
+    }
+
     private static List<String> with(List<String> settings, String more) {
         List<String> all = new ArrayList<>(settings);
         all.add(more);

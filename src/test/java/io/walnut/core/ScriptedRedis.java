@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GET key} by the key's prefix, so a test chooses the misbehaviour by the key it asks for:
  * <ul>
  *   <li>{@code garbage} — a line that is not RESP;</li>
- *   <li>{@code partial} — the start of a bulk string, then it closes the connection;</li>
+ *   <li>{@code partial} — the start of a bulk string, then it closes the connection (FIN);</li>
  *   <li>{@code extra} — {@code +first}, then an unsolicited {@code +stray};</li>
  *   <li>{@code oom}, {@code loading}, {@code busy} — Redis's {@code -OOM}, {@code -LOADING}, {@code -BUSY} errors;</li>
  *   <li>anything else — the bulk string {@code val-<key>}.</li>
@@ -80,6 +80,7 @@ final class ScriptedRedis implements AutoCloseable {
                     write(out, "?what is this\r\n");
                 } else if (key.startsWith("partial")) {
                     write(out, "$10\r\nabc");
+                    closeCleanly(s, in);
                     return;
                 } else if (key.startsWith("extra")) {
                     write(out, "+first\r\n+stray\r\n");
@@ -96,6 +97,18 @@ final class ScriptedRedis implements AutoCloseable {
             }
         } catch (IOException e) {
             // the proxy closed the connection: this script is over
+        }
+    }
+
+    /**
+     * Sends FIN and waits (bounded) for the proxy to close its side: closing with unread requests would send a
+     * reset instead, and the proxy would see a reset rather than the end of the stream.
+     */
+    private static void closeCleanly(Socket s, InputStream in) throws IOException {
+        s.shutdownOutput();
+        s.setSoTimeout(5000);
+        while (in.read() >= 0) {
+            // the requests written after the one cut off
         }
     }
 
