@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.walnut.core.ProxyUnderTest.err;
@@ -121,6 +123,44 @@ class ServerTimeoutIT {
                 assertThat(proxy.server(0, ServerMetric.SERVER_ERR) + proxy.server(0, ServerMetric.SERVER_EOF))
                         .as("the server connection never failed").isZero();
                 leaks.assertNoLeakReported();
+            }
+        });
+    }
+
+    /** {@code timeout} covers the connect too: a server whose accept queue is full times a request out. */
+    @Test
+    void aConnectThatHangsTimesOut() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            List<Socket> filling = new ArrayList<>();
+            try (RedisServerProcess server = RedisServerProcess.builder().args("--tcp-backlog", "1").start();
+                 ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("hanging", FreePorts.loopback(),
+                         List.of("timeout: 300"), List.of("127.0.0.1:" + server.port() + ":1 s1")), 1);
+                 RespClient c = proxy.client()) {
+                server.pause();
+                try {
+                    for (int i = 0; i < 10; i++) {
+                        Socket s = new Socket();
+                        filling.add(s);
+                        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 200);
+                    }
+                    throw new AssertionError("the accept queue never filled");
+                } catch (SocketTimeoutException full) {
+                    // the kernel now drops SYNs to this port: a connect hangs
+                }
+                long t0 = System.nanoTime();
+                assertThat(c.call(T, "GET", "k")).isEqualTo(TIMED_OUT);
+                assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until the timeout").isBetween(250L, 3000L);
+                assertThat(proxy.server(0, ServerMetric.SERVER_TIMEDOUT)).isEqualTo(1);
+                assertThat(proxy.server(0, ServerMetric.SERVER_CONNECTIONS)).as("never connected").isZero();
+                for (Socket s : filling) {
+                    s.close();
+                }
+                server.resume();
+                assertThat(c.call(T, "SET", "k", "v")).isEqualTo("OK");
+            } finally {
+                for (Socket s : filling) {
+                    s.close();
+                }
             }
         });
     }
