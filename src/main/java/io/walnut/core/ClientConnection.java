@@ -96,6 +96,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         request.client = this;
         boolean rejected = request.rejection != null;
+        boolean quit = request.command != null && request.command.route() == Route.QUIT;
+        // Read before answering: a request answered at once is recycled at once.
+        boolean closeAfter = request.closeAfter || !rejected && quit;
         if (!request.noreply || rejected) {
             outQueue.add(request);
         }
@@ -104,9 +107,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             request.rejection = null;
             answer(request, reply);
         } else {
-            if (request.command.route() == Route.QUIT) {
-                request.closeAfter = true;
-            }
+            request.closeAfter = closeAfter;
             ByteBuf local = protocol.localReply(request, this);
             if (local != null) {
                 answer(request, local);
@@ -114,9 +115,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 route(request, pool.placement(System.nanoTime()));
             }
         }
-        if (request.closeAfter) {
+        if (closeAfter) {
             draining = true;
-            endedByClient = request.command != null && request.command.route() == Route.QUIT;
+            endedByClient = quit;
         }
         updateReading();
     }
