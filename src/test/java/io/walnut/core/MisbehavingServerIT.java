@@ -70,7 +70,7 @@ class MisbehavingServerIT {
     @Test
     void everyMisbehaviourFailsThePendingRequestsAndTheNextRequestReconnects() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (ScriptedRedis server = new ScriptedRedis();
+            try (LeakWatch leaks = new LeakWatch(); ScriptedRedis server = new ScriptedRedis();
                  ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("scripted", FreePorts.loopback(),
                          List.of("timeout: 3000"), List.of("127.0.0.1:" + server.port() + ":1 s1")), 1)) {
                 assertThat(converse(proxy.port())).isEqualTo(EXPECTED);
@@ -81,6 +81,7 @@ class MisbehavingServerIT {
                 assertThat(proxy.server(0, ServerMetric.SERVER_EOF)).isEqualTo(1);
                 assertThat(proxy.server(0, ServerMetric.SERVER_TIMEDOUT)).isZero();
                 assertThat(proxy.pool(PoolMetric.FORWARD_ERROR)).isEqualTo(7);
+                leaks.assertNoLeakReported(); // cut-off and unparsable replies are dropped with their buffers
             }
         });
     }

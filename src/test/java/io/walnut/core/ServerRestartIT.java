@@ -42,7 +42,8 @@ class ServerRestartIT {
     @Test
     void aServerKilledUnderLoadAndRestartedLosesNoOtherServersWrites() {
         assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
-            try (RedisServerProcess r1 = RedisServerProcess.start(); RedisServerProcess r2 = RedisServerProcess.start()) {
+            try (LeakWatch leaks = new LeakWatch();
+                 RedisServerProcess r1 = RedisServerProcess.start(); RedisServerProcess r2 = RedisServerProcess.start()) {
                 RedisServerProcess victim = RedisServerProcess.start();
                 int victimPort = victim.port();
                 RedisServerProcess restarted = null;
@@ -85,6 +86,7 @@ class ServerRestartIT {
                         }
                     }
                     assertThat(lost).as("acknowledged writes on servers that lived, of %d", acks.size()).isEmpty();
+                    leaks.assertNoLeakReported();
                 } finally {
                     clients.shutdownNow();
                     victim.close();
