@@ -127,6 +127,39 @@ class ServerTimeoutIT {
         });
     }
 
+    /**
+     * A pipeline longer than the proxy's read pause mark, all to a stopped server: reading pauses, the timeout
+     * fails what is out, reading resumes, and in the end every request gets its error, in order.
+     */
+    @Test
+    void aLongPipelineToAStoppedServerIsAnsweredInFull() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            int requests = ClientConnection.PAUSE_AT * 2 + 100;
+            try (RedisServerProcess server = RedisServerProcess.start();
+                 ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("long", FreePorts.loopback(),
+                         List.of("timeout: 300"), List.of("127.0.0.1:" + server.port() + ":1 s1")), 1);
+                 RespClient c = proxy.client()) {
+                server.pause();
+                byte[] get = RespClient.encode("GET".getBytes(US_ASCII), "k".getBytes(US_ASCII));
+                // Written from another thread (send touches only the output stream): the proxy stops reading
+                // until replies are read, so one thread doing both would wait on itself.
+                Thread writer = new Thread(() -> {
+                    for (int i = 0; i < requests; i++) {
+                        c.send(get);
+                    }
+                }, "long-pipeline-writer");
+                writer.start();
+                for (int i = 0; i < requests; i++) {
+                    assertThat(c.readReply(T)).as("reply %d", i).isEqualTo(TIMED_OUT);
+                }
+                writer.join(T.toMillis());
+                assertThat(writer.isAlive()).isFalse();
+                server.resume();
+                assertThat(c.call(T, "SET", "k", "v")).isEqualTo("OK");
+            }
+        });
+    }
+
     /** {@code timeout} covers the connect too: a server whose accept queue is full times a request out. */
     @Test
     void aConnectThatHangsTimesOut() {
