@@ -82,6 +82,22 @@ class ServerTimeoutIT {
                 }
                 assertThat(proxy.server(s, ServerMetric.SERVER_TIMEDOUT)).isEqualTo(3);
                 assertThat(proxy.server(s, ServerMetric.OUT_QUEUE)).isZero();
+
+                // Two clients on one server connection: each gets its own errors, in its own order.
+                try (RespClient other = proxy.client()) {
+                    stopped.pause();
+                    c.send("GET", b1);
+                    other.send("GET", l).send("GET", b2);
+                    c.send("GET", l);
+                    assertThat(c.readReply(T)).isEqualTo(TIMED_OUT);
+                    assertThat(text(c.readReply(T))).isEqualTo("v-" + l);
+                    assertThat(text(other.readReply(T))).isEqualTo("v-" + l);
+                    assertThat(other.readReply(T)).isEqualTo(TIMED_OUT);
+                    assertThat(proxy.server(s, ServerMetric.SERVER_TIMEDOUT)).as("one connection, one timeout")
+                            .isEqualTo(4);
+                    stopped.resume();
+                    assertThat(text(other.call(T, "GET", b2))).isEqualTo("v-" + b2);
+                }
             }
         });
     }
