@@ -98,6 +98,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         request.receivedAtNanos = now;
         boolean rejected = request.rejection != null;
+        boolean quit = request.command != null && request.command.route() == Route.QUIT;
+        // Read before answering: a request answered at once is recycled at once.
+        boolean closeAfter = request.closeAfter || !rejected && quit;
         if (!request.noreply || rejected) {
             outQueue.add(request);
         }
@@ -106,9 +109,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             request.rejection = null;
             answer(request, reply);
         } else {
-            if (request.command.route() == Route.QUIT) {
-                request.closeAfter = true;
-            }
+            request.closeAfter = closeAfter;
             ByteBuf local = protocol.localReply(request, this);
             if (local != null) {
                 answer(request, local);
@@ -116,9 +117,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 route(request, pool.placement(now));
             }
         }
-        if (request.closeAfter) {
+        if (closeAfter) {
             draining = true;
-            endedByClient = request.command != null && request.command.route() == Route.QUIT;
+            endedByClient = quit;
         }
         updateReading();
     }
@@ -188,7 +189,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         request.peer = worker.messages.take();
         request.peer.buf = protocol.errorReply(reason);
         request.failed = true;
-        if (request.parent == null) {
+        // Counted as twemproxy does, when an error is written: not for a client that has gone.
+        if (request.parent == null && !request.swallow) {
             connections.stats[FORWARD_ERROR]++;
         }
         requestDone(request);

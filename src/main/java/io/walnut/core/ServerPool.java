@@ -94,19 +94,22 @@ public final class ServerPool {
 
     /**
      * A failure of the server's connection (refused, reset, timed out, EOF...). With {@code auto_eject_hosts},
-     * the failure that reaches {@code server_failure_limit} ejects it: returns true for that one.
+     * the failure that reaches {@code server_failure_limit} ejects it, even if it is ejected already: returns
+     * true for that one.
      */
     boolean serverFailed(int server, long nowNanos) {
-        if (!config.autoEjectHosts() || config.servers().size() == 1) {
+        if (!config.autoEjectHosts()) {
             return false;
         }
         if (failures.incrementAndGet(server) < config.serverFailureLimit()) {
             return false;
         }
         synchronized (this) {
-            if (ejectedUntil[server] != NO_RETRY) {
-                return false;
+            if (failures.get(server) < config.serverFailureLimit()) {
+                return false; // a failure on another loop reached the limit first and started the count over
             }
+            // Already ejected (failures of requests that were out when it left): ejected again, as twemproxy
+            // does, so the count starts over and the retry time moves on.
             failures.set(server, 0);
             ejectedUntil[server] = nowNanos + retryNanos;
             rebuild();

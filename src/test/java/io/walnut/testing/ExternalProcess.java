@@ -33,6 +33,8 @@ public abstract class ExternalProcess implements AutoCloseable {
     private final Path outputFile;
     private Process process;
     private Thread shutdownHook;
+    /** Stopped with SIGSTOP and not continued yet: {@link #close()} continues it first. */
+    private boolean paused;
 
     /** Skips the calling test when {@code binaryName} is not installed. */
     protected ExternalProcess(String binaryName, int port) {
@@ -103,8 +105,54 @@ public abstract class ExternalProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** Freezes the process (SIGSTOP): the kernel still accepts its connections, but it reads nothing. */
+    public void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** Lets a paused process run again (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+        paused = false;
+    }
+
+    /** Kills the process at once (SIGKILL) and waits, bounded, until it is gone; {@link #close()} is still due. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(binaryName + " survived SIGKILL for " + STOP_BOUND);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + binaryName, e);
+        }
+        paused = false;
+    }
+
+    /** Sends the signal named {@code name} ({@code STOP}, {@code CONT}, ...) with kill(1), bounded. */
+    public void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + binaryName, e);
+        }
+    }
+
     @Override
     public void close() {
+        if (process != null && paused && process.isAlive()) {
+            resume(); // a stopped process would not act on SIGTERM until continued
+        }
         if (process != null) {
             stop(process, STOP_BOUND);
         }

@@ -14,7 +14,7 @@ public final class RedisServerProcess extends ExternalProcess {
     private final List<String> extraArgs;
 
     private RedisServerProcess(Builder builder) {
-        super("redis-server", FreePorts.loopback());
+        super("redis-server", builder.port != 0 ? builder.port : FreePorts.loopback());
         this.password = builder.password;
         this.unixSocket = builder.unixSocket;
         this.extraArgs = List.copyOf(builder.extraArgs);
@@ -53,6 +53,7 @@ public final class RedisServerProcess extends ExternalProcess {
     public static final class Builder {
         private String password;
         private boolean unixSocket;
+        private int port;
         private final List<String> extraArgs = new ArrayList<>();
 
         private Builder() {
@@ -61,6 +62,12 @@ public final class RedisServerProcess extends ExternalProcess {
         /** Sets {@code requirepass}. */
         public Builder password(String password) {
             this.password = password;
+            return this;
+        }
+
+        /** Listens on this port instead of a free one, e.g. to restart a server where a proxy expects it. */
+        public Builder port(int port) {
+            this.port = port;
             return this;
         }
 

@@ -1,0 +1,147 @@
+package io.walnut.core;
+
+import io.walnut.config.ConfigLoader;
+import io.walnut.config.PoolConfig;
+import io.walnut.config.ProxyConfig;
+import io.walnut.config.ServerSpec;
+import io.walnut.dist.Placement;
+import io.walnut.proto.redis.RedisProtocol;
+import io.walnut.stats.PoolMetric;
+import io.walnut.stats.ServerMetric;
+import io.walnut.testing.RespClient;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * A Walnut proxy in this JVM, built from YAML text through the same loader as the launcher, with one Redis pool.
+ * Failure tests read its stats with {@link Proxy#snapshot()} and predict where keys go with {@link #placement}.
+ * One test thread uses an instance; close it to stop the proxy.
+ */
+final class ProxyUnderTest implements AutoCloseable {
+    private final Path file;
+    private final PoolConfig pool;
+    private final Proxy proxy;
+
+    private ProxyUnderTest(Path file, PoolConfig pool, Proxy proxy) {
+        this.file = file;
+        this.pool = pool;
+        this.proxy = proxy;
+    }
+
+    /** Starts a proxy for {@code yaml} (one pool) on {@code threads} event loops. */
+    static ProxyUnderTest start(String yaml, int threads) throws Exception {
+        Path file = Files.createTempFile("walnut-failures-", ".yml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        ProxyConfig config = ConfigLoader.load(file);
+        Proxy proxy = new Proxy(config, threads, 16384, RedisProtocol::new);
+        try {
+            proxy.start();
+        } catch (Exception e) {
+            proxy.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return new ProxyUnderTest(file, config.pools().get(0), proxy);
+    }
+
+    /**
+     * One pool's YAML: {@code name}, listening on {@code listen}, with {@code settings} lines (each like
+     * {@code "timeout: 300"}) and one server per {@code "host:port:weight name"} text.
+     */
+    static String yaml(String name, int listen, List<String> settings, List<String> servers) {
+        StringBuilder y = new StringBuilder(name).append(":\n  listen: 127.0.0.1:").append(listen)
+                .append("\n  hash: fnv1a_64\n  distribution: ketama\n  redis: true\n");
+        for (String s : settings) {
+            y.append("  ").append(s).append('\n');
+        }
+        y.append("  servers:\n");
+        for (String s : servers) {
+            y.append("   - ").append(s).append('\n');
+        }
+        return y.toString();
+    }
+
+    int port() {
+        return pool.listen().tcp().getPort();
+    }
+
+    PoolConfig pool() {
+        return pool;
+    }
+
+    /** The index (sorted as twemproxy sorts) of the server listening on {@code port}. */
+    int serverOnPort(int port) {
+        return pool.servers().stream().filter(s -> s.port() == port).findFirst().orElseThrow().index();
+    }
+
+    /** Where keys go with every server live, or with {@code ejected} left out. */
+    Placement placement(int... ejected) {
+        List<ServerSpec> servers = pool.servers();
+        BitSet live = new BitSet();
+        live.set(0, servers.size());
+        for (int e : ejected) {
+            live.clear(e);
+        }
+        return Placement.of(pool.hash(), pool.hashTag(), pool.distribution(), servers, live);
+    }
+
+    /** The first key {@code prefix + i} that {@code placement} puts on {@code server}. */
+    static String keyOn(Placement placement, int server, String prefix) {
+        for (int i = 0; i < 100_000; i++) {
+            String key = prefix + i;
+            if (placement.serverIndex(key.getBytes(StandardCharsets.UTF_8)) == server) {
+                return key;
+            }
+        }
+        throw new IllegalStateException("no key for server " + server);
+    }
+
+    long server(int server, ServerMetric metric) {
+        return proxy.snapshot().servers()[0][server][metric.ordinal()];
+    }
+
+    long pool(PoolMetric metric) {
+        return proxy.snapshot().pools()[0][metric.ordinal()];
+    }
+
+    Proxy proxy() {
+        return proxy;
+    }
+
+    RespClient client() {
+        return RespClient.connect(port());
+    }
+
+    /** A bulk reply as text (null for nil); anything else as it came, for assertions that show it. */
+    static Object text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : reply;
+    }
+
+    static RespClient.Error err(String reason) {
+        return new RespClient.Error("ERR " + reason);
+    }
+
+    /** Sleeps; tests use it only to let a configured retry time pass. */
+    static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            proxy.close();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}
