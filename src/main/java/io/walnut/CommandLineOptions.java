@@ -61,7 +61,7 @@ final class CommandLineOptions {
     private int statsIntervalMs = DEFAULT_STATS_INTERVAL;
     private Path pidFile;
     private int mbufSize = DEFAULT_MBUF_SIZE;
-    private int threads = Runtime.getRuntime().availableProcessors();
+    private int threads = defaultThreads();
     private int metricsPort;
     private String metricsAddr = DEFAULT_METRICS_ADDR;
 
@@ -134,6 +134,16 @@ final class CommandLineOptions {
             throw bad("mbuf chunk size must be between " + MIN_MBUF_SIZE + " and " + MAX_MBUF_SIZE + " bytes");
         }
         mbufSize = size;
+    }
+
+    /**
+     * One event loop per core; but one on a machine of two cores or fewer, where the proxy shares them with its
+     * clients and servers: there a second loop wakes up about twice as often for the same work and costs more
+     * CPU per request than it gains (measured in docs/performance.md).
+     */
+    static int defaultThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return cores <= 2 ? 1 : cores;
     }
 
     @Option(names = "--threads")

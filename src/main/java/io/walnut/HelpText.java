@@ -46,7 +46,7 @@ final class HelpText {
                 + "  -m, --mbuf-size=N      : set size of mbuf chunk in bytes (default: "
                 + CommandLineOptions.DEFAULT_MBUF_SIZE + " bytes)" + CRLF
                 + "      --threads=N        : set number of event loop threads (default: "
-                + Runtime.getRuntime().availableProcessors() + ")" + CRLF
+                + CommandLineOptions.defaultThreads() + ")" + CRLF
                 + "      --metrics-port=N   : serve Prometheus metrics over HTTP on this port (default: off)" + CRLF
                 + "      --metrics-addr=S   : set Prometheus metrics ip (default: "
                 + CommandLineOptions.DEFAULT_METRICS_ADDR + ")" + CRLF

@@ -22,7 +22,7 @@ class CommandLineOptionsTest {
     @Test
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
-                30000, null, 16384, false, Runtime.getRuntime().availableProcessors(), 0, "127.0.0.1"));
+                30000, null, 16384, false, CommandLineOptions.defaultThreads(), 0, "127.0.0.1"));
     }
 
     @Test

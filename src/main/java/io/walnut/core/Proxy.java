@@ -78,6 +78,7 @@ public final class Proxy implements AutoCloseable {
                 .channel(address.isUnix() ? transport.serverDomainChannel : transport.serverChannel)
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.ALLOCATOR, Worker.ALLOCATOR)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -195,6 +195,7 @@ final class ServerConnection {
                         ch.pipeline().addLast(protocol.newReplyDecoder(worker.messages), new Handler());
                     }
                 });
+        b.option(ChannelOption.ALLOCATOR, Worker.ALLOCATOR);
         if (!server.isUnix()) {
             b.option(ChannelOption.TCP_NODELAY, true);
         }

@@ -24,7 +24,12 @@ final class Worker {
     final EventLoop loop;
     final Transport transport;
     final MessagePool messages = new MessagePool();
-    final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    /**
+     * One pooled allocator for every socket and every buffer the proxy builds. Its slices are recycled per
+     * thread, so the slice a message holds costs no garbage (Netty 4.2's default adaptive allocator's do).
+     */
+    static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+    final ByteBufAllocator alloc = ALLOCATOR;
     final ConnectionCounts connectionCounts;
     /** This loop's share of every pool's stats, by pool index then {@link io.walnut.stats.PoolMetric}. */
     final long[][] poolStats;
