@@ -1,6 +1,7 @@
 package io.walnut.core;
 
 import io.walnut.dist.Placement;
+import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.MemcachedProcess;
@@ -12,9 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -46,35 +44,20 @@ class MemcacheRestartIT {
     void aMemcachedKilledUnderLoadAndRestartedLosesNoOtherServersWrites() {
         assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
             try (LeakWatch leaks = new LeakWatch();
-                 MemcachedProcess m1 = MemcachedProcess.start(); MemcachedProcess m2 = MemcachedProcess.start()) {
-                MemcachedProcess victim = MemcachedProcess.start();
+                 MemcachedProcess m1 = MemcachedProcess.start(); MemcachedProcess m2 = MemcachedProcess.start();
+                 MemcachedProcess victim = MemcachedProcess.start()) {
                 int victimPort = victim.port();
-                MemcachedProcess restarted = null;
-                ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
                 try (ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.memcacheYaml("restart",
                         FreePorts.loopback(), List.of("auto_eject_hosts: false", "server_retry_timeout: 200",
                                 "timeout: 3000"),
                         List.of("127.0.0.1:" + m1.port() + ":1 s1", "127.0.0.1:" + m2.port() + ":1 s2",
                                 "127.0.0.1:" + victimPort + ":1 s3")), 2)) {
-                    AtomicBoolean stop = new AtomicBoolean();
                     ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
                     ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-                    List<Future<Integer>> load = new ArrayList<>();
-                    for (int t = 0; t < CLIENTS; t++) {
-                        int client = t;
-                        load.add(clients.submit(() -> load(proxy.port(), client, stop, acks, errors)));
-                    }
-                    ProxyUnderTest.pause(Duration.ofMillis(400));
-                    victim.kill();
-                    ProxyUnderTest.pause(Duration.ofMillis(500));
-                    restarted = MemcachedProcess.startOn(victimPort);
                     int victimIndex = proxy.serverOnPort(victimPort);
-                    awaitServed(proxy, ProxyUnderTest.keyOn(proxy.placement(), victimIndex, "probe:"));
-                    ProxyUnderTest.pause(Duration.ofMillis(300));
-                    stop.set(true);
-                    for (Future<Integer> f : load) {
-                        assertThat(f.get(20, TimeUnit.SECONDS)).as("batches after the restart").isPositive();
-                    }
+                    String probe = ProxyUnderTest.keyOn(proxy.placement(), victimIndex, "probe:");
+                    KillUnderLoad.run(CLIENTS, (client, stop) -> load(proxy.port(), client, stop, acks, errors), victim,
+                            MemcachedProcess::startOn, () -> awaitServed(proxy, probe));
                     assertThat(errors).as("the kill was felt").isNotEmpty();
                     assertThat(Set.copyOf(errors)).isSubsetOf(ERRORS);
 
@@ -90,12 +73,6 @@ class MemcacheRestartIT {
                     }
                     assertThat(lost).as("acknowledged writes on servers that lived, of %d", acks.size()).isEmpty();
                     leaks.assertNoLeakReported();
-                } finally {
-                    clients.shutdownNow();
-                    victim.close();
-                    if (restarted != null) {
-                        restarted.close();
-                    }
                 }
             }
         });
@@ -170,15 +147,9 @@ class MemcacheRestartIT {
     }
 
     private static void awaitServed(ProxyUnderTest proxy, String key) {
-        long deadline = System.nanoTime() + T.toNanos();
         try (MemcacheClient c = proxy.memcacheClient()) {
-            String reply = c.call(T, set(key, "back", false));
-            while (!reply.equals("STORED\r\n")) {
-                assertThat(System.nanoTime()).as("the restarted server is used again (last reply %s)", reply)
-                        .isLessThan(deadline);
-                ProxyUnderTest.pause(Duration.ofMillis(50));
-                reply = c.call(T, set(key, "back", false));
-            }
+            Await.until(T, () -> c.call(T, set(key, "back", false)).equals("STORED\r\n"),
+                    "the restarted server is used again");
         }
     }
 }
