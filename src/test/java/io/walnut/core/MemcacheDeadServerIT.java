@@ -170,14 +170,8 @@ class MemcacheDeadServerIT {
                 String liveKey = setup.keyOn(setup.m1.port(), "one:");
                 assertThat(c.call(T, set(liveKey, "live", false))).isEqualTo("STORED\r\n");
                 String value = "x".repeat(4096);
-                failBatches(c, deadKey, liveKey, value, 1);
-                ProxyUnderTest.pause(Duration.ofMillis(200));
-                long idle = LeakWatch.usedDirectMemory();
-                failBatches(c, deadKey, liveKey, value, 20);
-                ProxyUnderTest.pause(Duration.ofMillis(200));
-                long after = LeakWatch.usedDirectMemory();
-                assertThat(after - idle).as("direct memory held after 10 000 failures (idle %d bytes)", idle)
-                        .isLessThan(8L << 20);
+                LeakWatch.assertMemoryBounded(8L << 20, 20,
+                        batches -> failBatches(c, deadKey, liveKey, value, batches));
                 assertThat(setup.proxy.pool(PoolMetric.FORWARD_ERROR)).isEqualTo(21 * 500);
                 assertThat(c.call(T, "get " + liveKey + "\r\n")).isEqualTo(hit(liveKey, "live"));
                 leaks.assertNoLeakReported();

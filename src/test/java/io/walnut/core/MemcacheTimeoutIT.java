@@ -3,6 +3,7 @@ package io.walnut.core;
 import io.walnut.dist.Placement;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
+import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.MemcachedProcess;
@@ -175,20 +176,14 @@ class MemcacheTimeoutIT {
     }
 
     private static void awaitOutQueue(ProxyUnderTest proxy, long requests) {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (proxy.server(0, ServerMetric.OUT_QUEUE) + proxy.server(1, ServerMetric.OUT_QUEUE) != requests) {
-            assertThat(System.nanoTime()).as("%d requests written to the servers", requests).isLessThan(deadline);
-            ProxyUnderTest.pause(Duration.ofMillis(10));
-        }
+        Await.until(T, () -> proxy.server(0, ServerMetric.OUT_QUEUE) + proxy.server(1, ServerMetric.OUT_QUEUE)
+                == requests, requests + " requests written to the servers");
     }
 
     private static void awaitNoClient(ProxyUnderTest proxy) {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (proxy.pool(PoolMetric.CLIENT_CONNECTIONS) != 0 || proxy.server(0, ServerMetric.IN_QUEUE) != 0
-                || proxy.server(1, ServerMetric.IN_QUEUE) != 0) {
-            assertThat(System.nanoTime()).as("the proxy noticed the client leave").isLessThan(deadline);
-            ProxyUnderTest.pause(Duration.ofMillis(10));
-        }
+        Await.until(T, () -> proxy.pool(PoolMetric.CLIENT_CONNECTIONS) == 0
+                && proxy.server(0, ServerMetric.IN_QUEUE) + proxy.server(1, ServerMetric.IN_QUEUE) == 0,
+                "the proxy noticed the client leave");
     }
 
     static String set(String key, String value, boolean noreply) {
