@@ -167,14 +167,8 @@ class DeadServerIT {
                 String deadKey = setup.deadKey;
                 String liveKey = setup.keyOn(setup.r1, "one:");
                 String value = "x".repeat(4096);
-                failBatches(c, deadKey, liveKey, value, 1);
-                ProxyUnderTest.pause(Duration.ofMillis(200));
-                long idle = LeakWatch.usedDirectMemory();
-                failBatches(c, deadKey, liveKey, value, 20);
-                ProxyUnderTest.pause(Duration.ofMillis(200));
-                long after = LeakWatch.usedDirectMemory();
-                assertThat(after - idle).as("direct memory held after 10 000 failures (idle %d bytes)", idle)
-                        .isLessThan(8L << 20);
+                LeakWatch.assertMemoryBounded(8L << 20, 20,
+                        batches -> failBatches(c, deadKey, liveKey, value, batches));
                 assertThat(proxy.pool(PoolMetric.FORWARD_ERROR)).isEqualTo(21 * 500);
                 leaks.assertNoLeakReported();
             }

@@ -11,6 +11,7 @@ import io.netty.util.ResourceLeakDetector;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +37,20 @@ final class LeakWatch implements AutoCloseable {
             used += p.metric().usedDirectMemory();
         }
         return used;
+    }
+
+    /**
+     * Runs {@code work} once to warm up, then {@code times} more, and fails if the direct memory held afterwards
+     * grew by {@code maxGrowth} bytes or more: work that fails or finishes must give its buffers back.
+     */
+    static void assertMemoryBounded(long maxGrowth, int times, IntConsumer work) {
+        work.accept(1);
+        ProxyUnderTest.pause(java.time.Duration.ofMillis(200));
+        long idle = usedDirectMemory();
+        work.accept(times);
+        ProxyUnderTest.pause(java.time.Duration.ofMillis(200));
+        assertThat(usedDirectMemory() - idle).as("direct memory held after the work (idle %d bytes)", idle)
+                .isLessThan(maxGrowth);
     }
 
     /**

@@ -1,13 +1,14 @@
 package io.walnut.core;
 
+import io.walnut.Walnut;
 import io.walnut.config.ConfigLoader;
 import io.walnut.config.PoolConfig;
 import io.walnut.config.ProxyConfig;
 import io.walnut.config.ServerSpec;
 import io.walnut.dist.Placement;
-import io.walnut.proto.redis.RedisProtocol;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
+import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.RespClient;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * A Walnut proxy in this JVM, built from YAML text through the same loader as the launcher, with one Redis pool.
+ * A Walnut proxy in this JVM, built from YAML text through the same loader and protocol choice as the launcher,
+ * with one pool (Redis from {@link #yaml}, memcached from {@link #memcacheYaml}).
  * Failure tests read its stats with {@link Proxy#snapshot()} and predict where keys go with {@link #placement}.
  * One test thread uses an instance; close it to stop the proxy.
  */
@@ -38,7 +40,7 @@ final class ProxyUnderTest implements AutoCloseable {
         Path file = Files.createTempFile("walnut-failures-", ".yml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         ProxyConfig config = ConfigLoader.load(file);
-        Proxy proxy = new Proxy(config, threads, 16384, RedisProtocol::new);
+        Proxy proxy = new Proxy(config, threads, 16384, Walnut::protocolFor);
         try {
             proxy.start();
         } catch (Exception e) {
@@ -54,8 +56,17 @@ final class ProxyUnderTest implements AutoCloseable {
      * {@code "timeout: 300"}) and one server per {@code "host:port:weight name"} text.
      */
     static String yaml(String name, int listen, List<String> settings, List<String> servers) {
+        return yaml(name, listen, true, settings, servers);
+    }
+
+    /** As {@link #yaml}, for a memcached pool. */
+    static String memcacheYaml(String name, int listen, List<String> settings, List<String> servers) {
+        return yaml(name, listen, false, settings, servers);
+    }
+
+    private static String yaml(String name, int listen, boolean redis, List<String> settings, List<String> servers) {
         StringBuilder y = new StringBuilder(name).append(":\n  listen: 127.0.0.1:").append(listen)
-                .append("\n  hash: fnv1a_64\n  distribution: ketama\n  redis: true\n");
+                .append("\n  hash: fnv1a_64\n  distribution: ketama\n  redis: ").append(redis).append('\n');
         for (String s : settings) {
             y.append("  ").append(s).append('\n');
         }
@@ -115,6 +126,10 @@ final class ProxyUnderTest implements AutoCloseable {
 
     RespClient client() {
         return RespClient.connect(port());
+    }
+
+    MemcacheClient memcacheClient() {
+        return MemcacheClient.connect(port());
     }
 
     /** A bulk reply as text (null for nil); anything else as it came, for assertions that show it. */

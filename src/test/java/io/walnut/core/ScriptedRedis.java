@@ -4,13 +4,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A misbehaving "Redis" on a loopback port, for failure tests. It reads commands one at a time and answers
@@ -22,99 +19,47 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code oom}, {@code loading}, {@code busy} — Redis's {@code -OOM}, {@code -LOADING}, {@code -BUSY} errors;</li>
  *   <li>anything else — the bulk string {@code val-<key>}.</li>
  * </ul>
- * Any other command gets {@code +OK}. One thread per connection; {@link #close()} stops them all.
+ * Any other command gets {@code +OK}.
  */
-final class ScriptedRedis implements AutoCloseable {
-    private final ServerSocket listener;
-    private final AtomicInteger accepted = new AtomicInteger();
-    private final List<Socket> sockets = new ArrayList<>();
+final class ScriptedRedis extends ScriptedServer {
 
     ScriptedRedis() throws IOException {
-        listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "scripted-redis-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        super("scripted-redis");
     }
 
-    int port() {
-        return listener.getLocalPort();
-    }
-
-    /** Connections accepted so far. */
-    int accepted() {
-        return accepted.get();
-    }
-
-    private void acceptLoop() {
-        while (!listener.isClosed()) {
-            try {
-                Socket s = listener.accept();
-                accepted.incrementAndGet();
-                synchronized (sockets) {
-                    sockets.add(s);
-                }
-                Thread t = new Thread(() -> serve(s), "scripted-redis-" + accepted.get());
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
+    @Override
+    void serve(Socket s) throws IOException {
+        InputStream in = new BufferedInputStream(s.getInputStream());
+        OutputStream out = s.getOutputStream();
+        for (;;) {
+            List<String> command = readCommand(in);
+            if (command == null) {
                 return;
             }
-        }
-    }
-
-    private static void serve(Socket s) {
-        try (s) {
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            OutputStream out = s.getOutputStream();
-            for (;;) {
-                List<String> command = readCommand(in);
-                if (command == null) {
-                    return;
-                }
-                if (!command.get(0).equalsIgnoreCase("GET")) {
-                    write(out, "+OK\r\n");
-                    continue;
-                }
-                String key = command.get(1);
-                if (key.startsWith("garbage")) {
-                    write(out, "?what is this\r\n");
-                } else if (key.startsWith("partial")) {
-                    write(out, "$10\r\nabc");
-                    closeCleanly(s, in);
-                    return;
-                } else if (key.startsWith("extra")) {
-                    write(out, "+first\r\n+stray\r\n");
-                } else if (key.startsWith("oom")) {
-                    write(out, "-OOM command not allowed when used memory > 'maxmemory'.\r\n");
-                } else if (key.startsWith("loading")) {
-                    write(out, "-LOADING Redis is loading the dataset in memory\r\n");
-                } else if (key.startsWith("busy")) {
-                    write(out, "-BUSY Redis is busy running a script.\r\n");
-                } else {
-                    String v = "val-" + key;
-                    write(out, "$" + v.length() + "\r\n" + v + "\r\n");
-                }
+            if (!command.get(0).equalsIgnoreCase("GET")) {
+                write(out, "+OK\r\n");
+                continue;
             }
-        } catch (IOException e) {
-            // the proxy closed the connection: this script is over
+            String key = command.get(1);
+            if (key.startsWith("garbage")) {
+                write(out, "?what is this\r\n");
+            } else if (key.startsWith("partial")) {
+                write(out, "$10\r\nabc");
+                closeCleanly(s, in);
+                return;
+            } else if (key.startsWith("extra")) {
+                write(out, "+first\r\n+stray\r\n");
+            } else if (key.startsWith("oom")) {
+                write(out, "-OOM command not allowed when used memory > 'maxmemory'.\r\n");
+            } else if (key.startsWith("loading")) {
+                write(out, "-LOADING Redis is loading the dataset in memory\r\n");
+            } else if (key.startsWith("busy")) {
+                write(out, "-BUSY Redis is busy running a script.\r\n");
+            } else {
+                String v = "val-" + key;
+                write(out, "$" + v.length() + "\r\n" + v + "\r\n");
+            }
         }
-    }
-
-    /**
-     * Sends FIN and waits (bounded) for the proxy to close its side: closing with unread requests would send a
-     * reset instead, and the proxy would see a reset rather than the end of the stream.
-     */
-    private static void closeCleanly(Socket s, InputStream in) throws IOException {
-        s.shutdownOutput();
-        s.setSoTimeout(5000);
-        while (in.read() >= 0) {
-            // the requests written after the one cut off
-        }
-    }
-
-    private static void write(OutputStream out, String reply) throws IOException {
-        out.write(reply.getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     /** One RESP command as text arguments, or null at EOF. */
@@ -137,28 +82,5 @@ final class ScriptedRedis implements AutoCloseable {
             args.add(new String(arg, 0, Math.max(0, arg.length - 2), StandardCharsets.UTF_8));
         }
         return args;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                return null;
-            }
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
-    }
-
-    @Override
-    public void close() throws IOException {
-        listener.close();
-        synchronized (sockets) {
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
     }
 }

@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,35 +40,19 @@ class ServerRestartIT {
     void aServerKilledUnderLoadAndRestartedLosesNoOtherServersWrites() {
         assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
             try (LeakWatch leaks = new LeakWatch();
-                 RedisServerProcess r1 = RedisServerProcess.start(); RedisServerProcess r2 = RedisServerProcess.start()) {
-                RedisServerProcess victim = RedisServerProcess.start();
+                 RedisServerProcess r1 = RedisServerProcess.start(); RedisServerProcess r2 = RedisServerProcess.start();
+                 RedisServerProcess victim = RedisServerProcess.start()) {
                 int victimPort = victim.port();
-                RedisServerProcess restarted = null;
-                ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
                 try (ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("restart", FreePorts.loopback(),
                         List.of("auto_eject_hosts: false", "server_retry_timeout: 200", "timeout: 3000"),
                         List.of("127.0.0.1:" + r1.port() + ":1 s1", "127.0.0.1:" + r2.port() + ":1 s2",
                                 "127.0.0.1:" + victimPort + ":1 s3")), 2)) {
-                    AtomicBoolean stop = new AtomicBoolean();
                     ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
                     ConcurrentLinkedQueue<Object> errors = new ConcurrentLinkedQueue<>();
-                    List<Future<Integer>> load = new ArrayList<>();
-                    for (int t = 0; t < CLIENTS; t++) {
-                        int client = t;
-                        load.add(clients.submit(() -> load(proxy.port(), client, stop, acks, errors)));
-                    }
-                    ProxyUnderTest.pause(Duration.ofMillis(400));
-                    victim.kill();
-                    ProxyUnderTest.pause(Duration.ofMillis(500));
-                    restarted = RedisServerProcess.builder().port(victimPort).start();
                     int victimIndex = proxy.serverOnPort(victimPort);
                     String victimKey = ProxyUnderTest.keyOn(proxy.placement(), victimIndex, "probe:");
-                    awaitServed(proxy, victimKey);
-                    ProxyUnderTest.pause(Duration.ofMillis(300));
-                    stop.set(true);
-                    for (Future<Integer> f : load) {
-                        assertThat(f.get(20, TimeUnit.SECONDS)).as("batches after the restart").isPositive();
-                    }
+                    KillUnderLoad.run(CLIENTS, (client, stop) -> load(proxy.port(), client, stop, acks, errors), victim,
+                            port -> RedisServerProcess.builder().port(port).start(), () -> awaitServed(proxy, victimKey));
                     assertThat(errors).as("the kill was felt").isNotEmpty();
                     assertThat(Set.copyOf(errors)).isSubsetOf(ERRORS);
 
@@ -87,12 +68,6 @@ class ServerRestartIT {
                     }
                     assertThat(lost).as("acknowledged writes on servers that lived, of %d", acks.size()).isEmpty();
                     leaks.assertNoLeakReported();
-                } finally {
-                    clients.shutdownNow();
-                    victim.close();
-                    if (restarted != null) {
-                        restarted.close();
-                    }
                 }
             }
         });

@@ -8,14 +8,19 @@ import java.util.List;
 public final class MemcachedProcess extends ExternalProcess {
     private final List<String> extraArgs;
 
-    private MemcachedProcess(List<String> extraArgs) {
-        super("memcached", FreePorts.loopback());
+    private MemcachedProcess(int port, List<String> extraArgs) {
+        super("memcached", port);
         this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** A memcached on a free port, with {@code extraArgs} (e.g. {@code "-m", "16"}) appended. */
     public static MemcachedProcess start(String... extraArgs) {
-        MemcachedProcess memcached = new MemcachedProcess(List.of(extraArgs));
+        return startOn(FreePorts.loopback(), extraArgs);
+    }
+
+    /** A memcached on {@code port}, e.g. to restart a server where a proxy expects it. */
+    public static MemcachedProcess startOn(int port, String... extraArgs) {
+        MemcachedProcess memcached = new MemcachedProcess(port, List.of(extraArgs));
         memcached.launch();
         return memcached;
     }
