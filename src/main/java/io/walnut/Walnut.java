@@ -12,6 +12,7 @@ import io.walnut.proto.redis.RedisProtocol;
 import io.walnut.stats.PrometheusCollector;
 import io.walnut.stats.StatsJson;
 import io.walnut.stats.StatsServer;
+import io.walnut.stats.StatsSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +61,7 @@ public final class Walnut implements AutoCloseable {
             // Walnut sums each event loop's counters when a stats client connects, so the values are always
             // current and -i has nothing to pace; it is accepted for compatibility only.
             stats = StatsServer.start(new InetSocketAddress(options.statsAddr(), options.statsPort()),
-                    () -> StatsJson.render(new StatsJson.Header(source, Version.TWEMPROXY_VERSION,
-                                    (System.currentTimeMillis() - startedAt) / 1000,
-                                    System.currentTimeMillis() / 1000, proxy.totalConnections(),
-                                    proxy.currentConnections()),
-                            config.pools(), proxy.snapshot()));
+                    () -> statsDocument(proxy, config, source, startedAt));
             log.info("stats listening on {}:{}", options.statsAddr(), stats.port());
             HTTPServer metrics = options.metricsPort() == 0 ? null : startMetrics(options, config, proxy);
             return new Walnut(proxy, stats, metrics);
@@ -169,6 +166,18 @@ public final class Walnut implements AutoCloseable {
             return new RedisProtocol(pool, mbufSize);
         }
         return new MemcacheProtocol(pool, mbufSize);
+    }
+
+    /**
+     * The stats JSON now. The loops' counters are read first: a connection a loop has counted as closed is then
+     * also gone from the connection counts read after, so the document agrees with itself.
+     */
+    private static String statsDocument(Proxy proxy, ProxyConfig config, String source, long startedAt) {
+        StatsSnapshot snapshot = proxy.snapshot();
+        long now = System.currentTimeMillis();
+        StatsJson.Header header = new StatsJson.Header(source, Version.TWEMPROXY_VERSION, (now - startedAt) / 1000,
+                now / 1000, proxy.totalConnections(), proxy.currentConnections());
+        return StatsJson.render(header, config.pools(), snapshot);
     }
 
     /** The host name as gethostname(2) gives it, which twemproxy reports as the stats {@code source}. */

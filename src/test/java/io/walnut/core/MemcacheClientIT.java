@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +50,18 @@ class MemcacheClientIT {
                 .setOpTimeout(5000)
                 .setFailureMode(net.spy.memcached.FailureMode.Cancel)
                 .build(), AddrUtil.getAddresses("127.0.0.1:" + port));
+        awaitConnected(client);
+    }
+
+    /** spymemcached connects in the background; with FailureMode.Cancel an operation sent before that fails. */
+    private static void awaitConnected(MemcachedClient c) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (c.getAvailableServers().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("spymemcached did not connect within 10 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
     }
 
     @AfterAll
@@ -121,6 +134,7 @@ class MemcacheClientIT {
                     .setProtocol(ConnectionFactoryBuilder.Protocol.TEXT).build(),
                     AddrUtil.getAddresses("127.0.0.1:" + server.port()));
             try {
+                awaitConnected(direct);
                 List<String> all = new ArrayList<>();
                 keys.forEach(all::add);
                 if (!direct.getBulk(all).isEmpty()) {
