@@ -10,14 +10,14 @@ import java.util.Arrays;
 
 /**
  * Builds a fragment or a merged reply from a small new header and ranges of buffers already received.
- * Adjacent ranges of one buffer are joined. A small result is copied into one buffer (cheaper to write than a
- * composite of tiny slices); a large one is a composite of retained slices, so large values are never copied.
+ * Adjacent ranges of one buffer are joined. Small pieces are copied together (cheaper to write than many tiny
+ * slices); large ones are retained slices in a composite, so large values are never copied.
  *
  * <p>One per event-loop thread ({@link #get()}), reused; not thread-safe.
  */
 public final class SliceAssembler {
-    /** Results up to this size are copied into one buffer. */
-    static final int COPY_LIMIT = 2048;
+    /** Pieces from this size on are shared, not copied. */
+    static final int SHARE_AT = 4096;
 
     private static final FastThreadLocal<SliceAssembler> PER_THREAD = new FastThreadLocal<>() {
         @Override
@@ -92,27 +92,62 @@ public final class SliceAssembler {
         return add(source, source.readerIndex(), source.readableBytes());
     }
 
-    /** The assembled bytes, owned by the caller; the assembler is emptied. */
+    /**
+     * The assembled bytes, owned by the caller; the assembler is emptied. Pieces of at least {@link #SHARE_AT}
+     * bytes are shared as retained slices; runs of smaller pieces are copied together, since copying a few
+     * hundred bytes costs less than a slice and an iovec each.
+     */
     public ByteBuf build(ByteBufAllocator alloc) {
         ByteBuf result;
-        if (total <= COPY_LIMIT) {
-            result = alloc.directBuffer(total);
-            for (int i = 0; i < count; i++) {
-                result.writeBytes(sources[i], starts[i], lengths[i]);
-            }
+        if (sharedPieces() == 0) {
+            result = copyRun(alloc, 0, count);
         } else {
-            CompositeByteBuf composite = alloc.compositeDirectBuffer(Math.max(count, 2));
+            CompositeByteBuf composite = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
+            int run = 0;
             for (int i = 0; i < count; i++) {
-                // The scratch buffer is reused: its bytes are copied; everything else is shared.
-                ByteBuf part = sources[i] == scratch
-                        ? alloc.directBuffer(lengths[i]).writeBytes(scratch, starts[i], lengths[i])
-                        : sources[i].retainedSlice(starts[i], lengths[i]);
-                composite.addComponent(true, part);
+                if (isShared(i)) {
+                    if (run < i) {
+                        composite.addComponent(true, copyRun(alloc, run, i));
+                    }
+                    composite.addComponent(true, sources[i].retainedSlice(starts[i], lengths[i]));
+                    run = i + 1;
+                }
+            }
+            if (run < count) {
+                composite.addComponent(true, copyRun(alloc, run, count));
             }
             result = composite;
         }
         clear();
         return result;
+    }
+
+    private int sharedPieces() {
+        int shared = 0;
+        for (int i = 0; i < count; i++) {
+            if (isShared(i)) {
+                shared++;
+            }
+        }
+        return shared;
+    }
+
+    /** The scratch buffer is reused, so its bytes are always copied. */
+    private boolean isShared(int i) {
+        return lengths[i] >= SHARE_AT && sources[i] != scratch;
+    }
+
+    /** Pieces {@code [from, to)} copied into one new buffer of exactly their size. */
+    private ByteBuf copyRun(ByteBufAllocator alloc, int from, int to) {
+        int size = 0;
+        for (int i = from; i < to; i++) {
+            size += lengths[i];
+        }
+        ByteBuf copy = alloc.directBuffer(size, size);
+        for (int i = from; i < to; i++) {
+            copy.writeBytes(sources[i], starts[i], lengths[i]);
+        }
+        return copy;
     }
 
     private void clear() {
