@@ -56,6 +56,37 @@ class ProcessIT {
         }
     }
 
+    /**
+     * A request larger than the memory the proxy may use (the test JVM's 128 MiB) gets a clear error after the
+     * replies owed before it, its connection closes, and the proxy goes on serving others.
+     */
+    @Test
+    void aRequestTooLargeForMemoryIsRefusedAndOthersAreServed() throws IOException {
+        int port = FreePorts.loopback();
+        try (RedisBackends backends = RedisBackends.start(1);
+             WalnutProcess walnut = WalnutProcess.start(pool("alpha", port, "", backends.serversYaml()), port);
+             java.net.Socket big = new java.net.Socket("127.0.0.1", port)) {
+            big.setSoTimeout(10_000);
+            long declared = 300L << 20;
+            java.io.OutputStream out = big.getOutputStream();
+            out.write(bytes("*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + declared + "\r\n"));
+            byte[] chunk = new byte[1 << 20];
+            try {
+                for (long sent = 0; sent < declared; sent += chunk.length) {
+                    out.write(chunk);
+                }
+            } catch (IOException closedByTheProxy) {
+                // expected: the proxy closes the connection once it has answered
+            }
+            byte[] replies = big.getInputStream().readNBytes(200);
+            assertThat(new String(replies, StandardCharsets.UTF_8)).as(walnut.diagnostics())
+                    .isEqualTo("+PONG\r\n-ERR request too large for the proxy's memory\r\n");
+            try (RespClient other = RespClient.connect(port)) {
+                assertThat(other.call(T, "SET", "after", "fine")).isEqualTo("OK");
+            }
+        }
+    }
+
     @Test
     void testConfExitCodes(@TempDir Path dir) throws IOException {
         Path good = dir.resolve("good.yml");

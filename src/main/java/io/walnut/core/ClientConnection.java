@@ -324,7 +324,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (isOutOfMemory(cause) && !draining) {
+            // A request too large for the memory the proxy may use: say so after the replies already owed,
+            // then close; the proxy and its other clients go on.
+            log.warn("client {}: request too large for the proxy's memory ({}); closing it",
+                    ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.channel().config().setAutoRead(false);
+            Message tooLarge = worker.messages.take();
+            tooLarge.reject(protocol.errorReply("request too large for the proxy's memory"), true);
+            requestReceived(tooLarge);
+            return;
+        }
         log.debug("client {} error: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    private static boolean isOutOfMemory(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 }
