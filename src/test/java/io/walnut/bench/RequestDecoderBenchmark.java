@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
+import io.walnut.proto.memcache.MemcacheRequestDecoder;
 import io.walnut.proto.redis.RedisRequestDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,15 +26,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Client receive, bytes half: one read of a pipeline of {@value #REQUESTS} requests (GET, SET of a 32-byte value,
- * MGET of 10 keys, in turn) from a pooled direct buffer through {@link RedisRequestDecoder} in an
- * {@link EmbeddedChannel}, each emitted message recycled as the proxy does. Scores are per request.
+ * Client receive, bytes half: one read of a pipeline of {@value #REQUESTS} requests (a get, a set of a 32-byte
+ * value, a multi-get of 10 keys, in turn) from a pooled direct buffer through the {@link RedisRequestDecoder} or
+ * the {@link MemcacheRequestDecoder} in an {@link EmbeddedChannel}, each emitted message recycled as the proxy
+ * does. Scores are per request.
  *
  * <p>Run with the JMH runner on the test classpath, e.g.
  * <pre>
  * mvn -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.cp
  * java -cp target/test-classes:target/classes:$(cat target/test.cp) org.openjdk.jmh.Main \
- *     RedisRequestDecoderBenchmark -prof gc
+ *     RequestDecoderBenchmark -prof gc
  * </pre>
  * ({@code -f 1 -wi 1 -i 1} for a quick check). The gc profiler's {@code gc.alloc.rate.norm} is the allocation per
  * request, which should stay near 0 bytes once the message pool is warm.
@@ -44,8 +47,11 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 // On FastThreadLocalThreads, as on the proxy's event loops: elsewhere Netty's recyclers allocate afresh.
 @Fork(value = 1, jvmArgsAppend = {"-Djmh.executor=CUSTOM", "-Djmh.executor.class=io.walnut.bench.EventLoopLikeExecutor"})
-public class RedisRequestDecoderBenchmark {
+public class RequestDecoderBenchmark {
     static final int REQUESTS = 300;
+
+    @Param({"redis", "memcache"})
+    public String protocol;
 
     private final MessagePool messages = new MessagePool();
     private EmbeddedChannel channel;
@@ -53,31 +59,35 @@ public class RedisRequestDecoderBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        boolean redis = protocol.equals("redis");
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < REQUESTS; i++) {
+            String key = "user:" + i;
             switch (i % 3) {
                 case 0:
-                    text.append(command("GET", "user:" + i));
+                    text.append(redis ? command("GET", key) : "get " + key + "\r\n");
                     break;
                 case 1:
-                    text.append(command("SET", "user:" + i, "v".repeat(32)));
+                    String value = "v".repeat(32);
+                    text.append(redis ? command("SET", key, value) : "set " + key + " 0 0 32\r\n" + value + "\r\n");
                     break;
                 default:
-                    String[] mget = new String[11];
-                    mget[0] = "MGET";
-                    for (int k = 1; k < mget.length; k++) {
-                        mget[k] = "user:" + i + ":" + k;
+                    String[] keys = new String[10];
+                    for (int k = 0; k < keys.length; k++) {
+                        keys[k] = key + ":" + k;
                     }
-                    text.append(command(mget));
+                    text.append(redis ? command("MGET", keys) : "get " + String.join(" ", keys) + "\r\n");
             }
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
         pipeline = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
-        channel = new EmbeddedChannel(new RedisRequestDecoder(messages, 16336));
+        channel = new EmbeddedChannel(redis ? new RedisRequestDecoder(messages, 16336)
+                : new MemcacheRequestDecoder(messages));
     }
 
-    static String command(String... args) {
-        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+    static String command(String name, String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length + 1).append("\r\n");
+        b.append('$').append(name.length()).append("\r\n").append(name).append("\r\n");
         for (String a : args) {
             b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
         }
