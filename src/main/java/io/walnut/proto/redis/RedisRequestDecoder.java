@@ -16,10 +16,11 @@ import java.util.List;
  * kept relative to it, so no byte is parsed twice and a compacting cumulation does not disturb it. Then the
  * request leaves as one retained slice, its keys recorded as offsets.
  *
- * <p>A well-formed request Walnut won't forward (unknown command, wrong arity, a key too long) is emitted as a
- * rejected message carrying its error reply, and the rest of it is skipped without buffering: the connection
- * stays usable. Broken framing emits a rejection that closes the connection, and everything after it is
- * discarded. One instance per client connection, on its event loop.
+ * <p>A well-formed request Walnut won't forward (an unknown or unsupported command, a key too long, EVAL without
+ * a key) is emitted as a rejected message carrying its error reply, and the rest of it is skipped without
+ * buffering: the connection stays usable. Broken framing, and a wrong argument count (decided at the count
+ * line, as twemproxy does, before the arguments are known to follow), emit a rejection that closes the
+ * connection, and everything after it is discarded. One instance per client connection, on its event loop.
  */
 public final class RedisRequestDecoder extends ByteToMessageDecoder {
     /** Redis's own default {@code proto-max-bulk-len}. */
