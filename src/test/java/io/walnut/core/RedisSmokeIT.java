@@ -73,6 +73,43 @@ class RedisSmokeIT {
         }
     }
 
+    /** Options, missing keys, wrong types and syntax errors: the same bytes as one server holding every key. */
+    @Test
+    void zsetAlgebraAnswersByteForByteAsOneServer() {
+        int port = FreePorts.loopback();
+        try (RedisBackends backends = RedisBackends.start(4);
+             InProcessWalnut walnut = InProcessWalnut.start("alpha:\n  listen: 127.0.0.1:" + port
+                     + "\n  hash: md5\n  distribution: modula\n  redis: true\n  servers:\n"
+                     + "   - 127.0.0.1:" + backends.port(0) + ":1 a\n   - 127.0.0.1:" + backends.port(1) + ":1 b\n"
+                     + "   - 127.0.0.1:" + backends.port(2) + ":1 c\n", 1);
+             RespClient proxy = RespClient.connect(port);
+             RespClient single = RespClient.connect(backends.port(3))) {
+            List<String[]> setup = List.of(new String[] {"ZADD", "za", "1", "x", "2", "y", "3", "z"},
+                    new String[] {"ZADD", "zb", "10", "y", "20", "w"}, new String[] {"ZADD", "zc", "1.5", "x", "-2", "q"},
+                    new String[] {"SET", "str", "v"}, new String[] {"SADD", "aset", "x", "m"});
+            for (String[] command : setup) {
+                assertThat(proxy.send(command).readRawReply(T)).isEqualTo(single.send(command).readRawReply(T));
+            }
+            int holding = 0;
+            for (int i = 0; i < 3; i++) {
+                try (Jedis direct = backends.direct(i)) {
+                    holding += direct.exists("za", "zb", "zc") > 0 ? 1 : 0;
+                }
+            }
+            assertThat(holding).as("the sets live on several servers").isGreaterThan(1);
+            List<String> cases = List.of("ZUNION 3 za zb zc WITHSCORES",
+                    "ZUNION 3 za zb zc WEIGHTS 1 2 3 AGGREGATE MAX WITHSCORES", "ZINTER 2 za zb WITHSCORES",
+                    "ZDIFF 2 za zc WITHSCORES", "ZUNION 2 za nokey", "ZUNION 2 za str", "ZUNION 2 za aset WITHSCORES",
+                    "ZINTER 3 za zb zc AGGREGATE MIN", "ZUNION 2 za zb BADOPT", "ZUNION 5 za zb", "ZDIFF 1 zb",
+                    "ZUNION 3 zc zc za WITHSCORES");
+            for (String c : cases) {
+                String[] command = c.split(" ");
+                assertThat(RespClient.printable(proxy.send(command).readRawReply(T))).as(c)
+                        .isEqualTo(RespClient.printable(single.send(command).readRawReply(T)));
+            }
+        }
+    }
+
     private static List<String> texts(Object arrayReply) {
         List<String> out = new ArrayList<>();
         for (Object o : (List<?>) arrayReply) {
