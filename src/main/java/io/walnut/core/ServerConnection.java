@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Stages: server send ({@link #sendQueued}) and server receive ({@link #replyReceived}). The object outlives
  * its socket: when the socket fails, every request on it is answered with the error, in order, and a later
- * request reconnects. A failed connect is not retried before the pool's {@code server_retry_timeout}: requests
- * meanwhile fail at once, so a dead server sees no reconnect storm. With a pool {@code timeout}, one timer
+ * request reconnects. A failed connect is retried only after a wait that doubles with each failure, from
+ * 100 ms up to the pool's {@code server_retry_timeout}; requests meanwhile fail at once. So a dead server sees
+ * no reconnect storm, and a restarted one is used again soon. With a pool {@code timeout}, one timer
  * watches the oldest request; when it is late the whole connection fails, as in twemproxy.
  *
  * <p>Confined to its event loop; the queues are plain {@link ArrayDeque}s.
@@ -61,6 +62,7 @@ final class ServerConnection {
     private static final int OUT_QUEUE = ServerMetric.OUT_QUEUE.ordinal();
     private static final int OUT_QUEUE_BYTES = ServerMetric.OUT_QUEUE_BYTES.ordinal();
     private static final long NEVER = Long.MIN_VALUE;
+    private static final long FIRST_BACKOFF = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ConnectionPool connections;
     private final ServerPool pool;
@@ -79,6 +81,8 @@ final class ServerConnection {
     private ScheduledFuture<?> timer;
     /** After a failed connect: no new attempt before this time (nanoTime); requests fail at once. */
     private long connectAllowedAt = NEVER;
+    /** The wait after the next failed connect: doubles from {@link #FIRST_BACKOFF} up to the retry timeout. */
+    private long connectBackoff = FIRST_BACKOFF;
     private String connectError;
     /** The last failure was logged; the next success will be too. */
     private boolean down;
@@ -209,7 +213,8 @@ final class ServerConnection {
                 connected();
             } else {
                 connectError = reasonOf(done.cause());
-                connectAllowedAt = System.nanoTime() + pool.retryNanos();
+                connectAllowedAt = System.nanoTime() + connectBackoff;
+                connectBackoff = Math.min(connectBackoff * 2, Math.max(pool.retryNanos(), FIRST_BACKOFF));
                 fail(connectError, "connect failed");
             }
         });
@@ -226,6 +231,7 @@ final class ServerConnection {
     private void connected() {
         state = State.CONNECTED;
         connectAllowedAt = NEVER;
+        connectBackoff = FIRST_BACKOFF;
         stats[SERVER_CONNECTIONS]++;
         List<ByteBuf> handshake = protocol.handshake();
         long now = System.nanoTime();
