@@ -32,6 +32,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Outstanding requests at which reading stops, and at which it resumes. */
     static final int PAUSE_AT = 4096;
     static final int RESUME_AT = 1024;
+    /** Bytes held for outstanding requests and their unsent replies at which reading stops, and resumes. */
+    static final long PAUSE_AT_BYTES = 16L << 20;
+    static final long RESUME_AT_BYTES = 4L << 20;
     private static final int CLIENT_EOF = PoolMetric.CLIENT_EOF.ordinal();
     private static final int CLIENT_ERR = PoolMetric.CLIENT_ERR.ordinal();
     private static final int CLIENT_CONNECTIONS = PoolMetric.CLIENT_CONNECTIONS.ordinal();
@@ -49,6 +52,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closeWhenFlushed;
     private boolean paused;
+    /** Bytes of this client's requests in the out-queue, and of their replies not yet written. */
+    private long heldBytes;
     /** The client ended the conversation (EOF or QUIT) rather than an error ending it. */
     private boolean endedByClient;
     boolean flushScheduled;
@@ -103,6 +108,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean closeAfter = request.closeAfter || !rejected && quit;
         if (!request.noreply || rejected) {
             outQueue.add(request);
+            if (request.buf != null) {
+                hold(request, request.buf.readableBytes());
+            }
         }
         if (rejected) {
             ByteBuf reply = request.rejection;
@@ -180,6 +188,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             worker.release(request);
         } else {
             connections.latency.record(System.nanoTime() - request.receivedAtNanos);
+            hold(request, request.peer.buf.readableBytes());
             writeDoneReplies();
         }
     }
@@ -246,6 +255,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             ByteBuf reply = request.peer.buf;
             request.peer.buf = null;
             channel.write(reply, channel.voidPromise());
+            heldBytes -= request.heldBytes;
             boolean close = request.closeAfter;
             worker.release(request);
             if (close) {
@@ -269,15 +279,25 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void hold(Message request, long bytes) {
+        request.heldBytes += bytes;
+        heldBytes += bytes;
+    }
+
+    /**
+     * Stops reading while the client has too many requests outstanding, holds too many bytes for them (large
+     * values in flight, or replies waiting behind a slow one), or does not read its replies.
+     */
     private void updateReading() {
         if (draining) {
             return;
         }
-        boolean overloaded = outQueue.size() >= PAUSE_AT || !channel.isWritable();
+        boolean overloaded = outQueue.size() >= PAUSE_AT || heldBytes >= PAUSE_AT_BYTES || !channel.isWritable();
         if (overloaded && !paused) {
             paused = true;
             channel.config().setAutoRead(false);
-        } else if (paused && outQueue.size() <= RESUME_AT && channel.isWritable()) {
+        } else if (paused && outQueue.size() <= RESUME_AT && heldBytes <= RESUME_AT_BYTES
+                && channel.isWritable()) {
             paused = false;
             channel.config().setAutoRead(true);
         }

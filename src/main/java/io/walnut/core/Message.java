@@ -58,6 +58,8 @@ public final class Message {
     long receivedAtNanos;
     /** Request: its size as written to the server, for the queue and byte stats. */
     int wireLength;
+    /** Request: the bytes its client holds for it (the request, then its reply), for backpressure. */
+    long heldBytes;
     int serverIndex;
 
     // ---- for decoders ----
@@ -228,6 +230,7 @@ public final class Message {
         queuedAtNanos = 0;
         receivedAtNanos = 0;
         wireLength = 0;
+        heldBytes = 0;
         serverIndex = 0;
     }
 

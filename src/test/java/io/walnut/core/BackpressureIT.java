@@ -9,6 +9,7 @@ import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.InProcessWalnut;
 import io.walnut.testing.RedisBackends;
+import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,6 +145,58 @@ class BackpressureIT {
                         throw new AssertionError("reply " + i + " is not the value of key " + (i % KEYS) + ": "
                                 + RespClient.printable(Arrays.copyOf(got, 16)));
                     }
+                }
+                writer.get(T.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /**
+     * Large values for a server that stopped answering: far fewer requests than the count mark, but the bytes
+     * the proxy holds for them are bounded too, so it stops reading after a few MiB, not hundreds.
+     */
+    @Test
+    void largeValuesForAStalledServerAreBoundedInBytes() {
+        assertTimeoutPreemptively(Duration.ofSeconds(45), () -> {
+            int slowPort = FreePorts.loopback();
+            int sets = 200;
+            byte[] set = RespClient.encode("SET".getBytes(StandardCharsets.US_ASCII),
+                    "big".getBytes(StandardCharsets.US_ASCII), new byte[1 << 20]);
+            try (RedisServerProcess slow = RedisServerProcess.start();
+                 InProcessWalnut proxy = InProcessWalnut.start("slow:\n  listen: 127.0.0.1:" + slowPort
+                         + "\n  redis: true\n  servers:\n   - 127.0.0.1:" + slow.port() + ":1\n");
+                 Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", slowPort), (int) T.toMillis());
+                socket.setSoTimeout((int) T.toMillis());
+                slow.pause();
+                AtomicLong written = new AtomicLong();
+                OutputStream out = socket.getOutputStream();
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                    try {
+                        for (int i = 0; i < sets; i++) {
+                            out.write(set);
+                            written.incrementAndGet();
+                        }
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("writing SET " + written.get(), e);
+                    }
+                });
+                try {
+                    awaitStall(written, writer);
+                    long taken = proxy.proxy().snapshot().servers()[0][0][ServerMetric.REQUESTS.ordinal()];
+                    assertThat(sets).as("far below the count mark").isLessThan(ClientConnection.PAUSE_AT);
+                    assertThat(taken).as("1 MiB requests taken while the server did not answer")
+                            .isLessThan(3 * (ClientConnection.PAUSE_AT_BYTES >> 20));
+                    assertThat(directMemoryInUse()).as("the proxy's pooled direct memory while stalled")
+                            .isLessThan(64L << 20);
+                } finally {
+                    slow.resume();
+                }
+                InputStream in = socket.getInputStream();
+                byte[] ok = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0; i < sets; i++) {
+                    assertThat(in.readNBytes(ok.length)).as("reply %d", i).isEqualTo(ok);
                 }
                 writer.get(T.toMillis(), TimeUnit.MILLISECONDS);
             }
