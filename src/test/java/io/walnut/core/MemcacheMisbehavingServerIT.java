@@ -54,11 +54,12 @@ class MemcacheMisbehavingServerIT {
         return replies;
     }
 
-    /** Pipelines the requests, then reads as many replies. */
+    /**
+     * Pipelines the requests in one write (so the proxy reads and forwards them together, before the script can
+     * close on one of them), then reads as many replies.
+     */
     private static void exchange(MemcacheClient c, List<String> replies, String... requests) {
-        for (String r : requests) {
-            c.send(r);
-        }
+        c.send(String.join("", requests));
         for (String r : requests) {
             replies.add(c.readReply(T));
         }

@@ -57,11 +57,17 @@ class MisbehavingServerIT {
         return replies;
     }
 
-    /** Pipelines a GET per key, then reads as many replies. */
+    /**
+     * Pipelines a GET per key in one write (so the proxy reads and forwards them together, before the script
+     * can close on one of them), then reads as many replies.
+     */
     private static void exchange(RespClient c, List<String> replies, String... keys) {
+        java.io.ByteArrayOutputStream pipeline = new java.io.ByteArrayOutputStream();
         for (String k : keys) {
-            c.send("GET", k);
+            pipeline.writeBytes(RespClient.encode("GET".getBytes(StandardCharsets.UTF_8),
+                    k.getBytes(StandardCharsets.UTF_8)));
         }
+        c.send(pipeline.toByteArray());
         for (String k : keys) {
             replies.add(RespClient.printable(c.readRawReply(T)));
         }
