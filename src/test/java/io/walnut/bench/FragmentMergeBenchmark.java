@@ -100,7 +100,7 @@ public class FragmentMergeBenchmark {
             }
         }
         parent = decodeOne(new RedisRequestDecoder(messages, 16336),
-                RequestDecoderBenchmark.command(mget[0], java.util.Arrays.copyOfRange(mget, 1, mget.length)));
+                DecoderBenchmark.command(mget[0], java.util.Arrays.copyOfRange(mget, 1, mget.length)));
         serverOfKey = new int[keys];
         keysByServer = new int[keys];
         keyFragment = new int[keys];
