@@ -72,7 +72,7 @@ public final class PrometheusCollector implements MultiCollector {
                 labels.add(poolLabels(p));
                 values.add((double) s.pools()[p][m.ordinal()]);
             }
-            out.add(metric(m.jsonName(), m.kind(), m.description(), labels, values));
+            out.add(metric(m, labels, values));
         }
         for (ServerMetric m : ServerMetric.values()) {
             List<Labels> labels = new ArrayList<>();
@@ -84,15 +84,17 @@ public final class PrometheusCollector implements MultiCollector {
                     values.add((double) s.servers()[p][i][m.ordinal()]);
                 }
             }
-            out.add(metric(m.jsonName(), m.kind(), m.description(), labels, values));
+            out.add(metric(m, labels, values));
         }
         out.add(poolLatency(s));
         out.add(serverLatency(s));
         return new MetricSnapshots(out);
     }
 
-    private static MetricSnapshot metric(String jsonName, Metric kind, String description, List<Labels> labels,
-                                         List<Double> values) {
+    private static MetricSnapshot metric(StatsField field, List<Labels> labels, List<Double> values) {
+        String jsonName = field.jsonName();
+        Metric kind = field.kind();
+        String description = field.description();
         String help = description.startsWith("# ") ? "number of " + description.substring(2) : description;
         switch (kind) {
             case COUNTER: {

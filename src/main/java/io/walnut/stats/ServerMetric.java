@@ -1,7 +1,7 @@
 package io.walnut.stats;
 
 /** twemproxy's per-server stats, in the order of its JSON and of {@code -D}. */
-public enum ServerMetric {
+public enum ServerMetric implements StatsField {
     SERVER_EOF(Metric.COUNTER, "# eof on server connections"),
     SERVER_ERR(Metric.COUNTER, "# errors on server connections"),
     SERVER_TIMEDOUT(Metric.COUNTER, "# timeouts on server connections"),
@@ -16,23 +16,14 @@ public enum ServerMetric {
     OUT_QUEUE(Metric.GAUGE, "# requests in outgoing queue"),
     OUT_QUEUE_BYTES(Metric.GAUGE, "current request bytes in outgoing queue");
 
-    private final Metric kind;
-    private final String description;
+    private final Definition definition;
 
     ServerMetric(Metric kind, String description) {
-        this.kind = kind;
-        this.description = description;
+        this.definition = new Definition(kind, description);
     }
 
-    public String jsonName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    public Metric kind() {
-        return kind;
-    }
-
-    public String description() {
-        return description;
+    @Override
+    public Definition definition() {
+        return definition;
     }
 }
