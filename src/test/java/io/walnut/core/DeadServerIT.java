@@ -33,52 +33,20 @@ class DeadServerIT {
     private static final List<String> NOT_EJECTING = List.of("auto_eject_hosts: false",
             "server_retry_timeout: 600000", "timeout: 3000");
 
-    private static String yaml(int listen, RedisServerProcess r1, RedisServerProcess r2, int deadPort) {
-        return ProxyUnderTest.yaml("dead", listen, NOT_EJECTING, List.of("127.0.0.1:" + r1.port() + ":1 s1",
-                "127.0.0.1:" + r2.port() + ":1 s2", "127.0.0.1:" + deadPort + ":1 s3"));
+    private static String yaml(int listen, RedisServerProcess live1, RedisServerProcess live2, int deadPort) {
+        return ProxyUnderTest.yaml("dead", listen, NOT_EJECTING,
+                DeadServerSetup.servers(live1.port(), live2.port(), deadPort));
     }
 
-    /** Two live redis-servers and a dead port behind a proxy, with one client of the proxy. */
-    private static final class Setup implements AutoCloseable {
-        final RedisServerProcess r1 = RedisServerProcess.start();
-        final RedisServerProcess r2 = RedisServerProcess.start();
-        final int deadPort = FreePorts.loopback();
-        final ProxyUnderTest proxy;
-        final RespClient client;
-        final String deadKey;
-
-        Setup() throws Exception {
-            try {
-                proxy = ProxyUnderTest.start(yaml(FreePorts.loopback(), r1, r2, deadPort), 1);
-            } catch (Exception | Error e) {
-                r1.close();
-                r2.close();
-                throw e;
-            }
-            client = proxy.client();
-            deadKey = ProxyUnderTest.keyOn(proxy.placement(), proxy.serverOnPort(deadPort), "dead:");
-        }
-
-        String keyOn(RedisServerProcess r, String prefix) {
-            return ProxyUnderTest.keyOn(proxy.placement(), proxy.serverOnPort(r.port()), prefix);
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.close();
-            try {
-                proxy.close();
-            } finally {
-                r1.close();
-                r2.close();
-            }
-        }
+    private static DeadServerSetup<RedisServerProcess, RespClient> setup() throws Exception {
+        return new DeadServerSetup<>(RedisServerProcess::start, (listen, servers) -> ProxyUnderTest.yaml("dead", listen,
+                NOT_EJECTING, servers), ProxyUnderTest::client);
     }
 
     @Test
     void requestsForADeadServerFailFastAndItsKeysNeverMove() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (Setup setup = new Setup()) {
+            try (DeadServerSetup<RedisServerProcess, RespClient> setup = setup()) {
                 ProxyUnderTest proxy = setup.proxy;
                 RespClient c = setup.client;
                 String deadKey = setup.deadKey;
@@ -89,7 +57,7 @@ class DeadServerIT {
                     assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for two refused requests")
                             .isLessThan(1000);
                 }
-                for (RedisServerProcess r : List.of(setup.r1, setup.r2)) {
+                for (RedisServerProcess r : List.of(setup.live1, setup.live2)) {
                     try (RespClient direct = RespClient.connect(r.port())) {
                         assertThat(direct.call(T, "DBSIZE")).as("nothing moved to a live server").isEqualTo(0L);
                     }
@@ -120,12 +88,12 @@ class DeadServerIT {
     @Test
     void aMultiKeyRequestWithAFragmentOnADeadServerFailsWhole() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (Setup setup = new Setup()) {
+            try (DeadServerSetup<RedisServerProcess, RespClient> setup = setup()) {
                 ProxyUnderTest proxy = setup.proxy;
                 RespClient c = setup.client;
                 String deadKey = setup.deadKey;
-                String k1 = setup.keyOn(setup.r1, "one:");
-                String k2 = setup.keyOn(setup.r2, "two:");
+                String k1 = setup.keyOn(setup.live1.port(), "one:");
+                String k2 = setup.keyOn(setup.live2.port(), "two:");
                 assertThat(c.call(T, "MSET", k1, "v1", k2, "v2")).isEqualTo("OK");
                 long errorsBefore = proxy.pool(PoolMetric.FORWARD_ERROR);
 
@@ -165,11 +133,11 @@ class DeadServerIT {
     @Test
     void tenThousandFailuresLeaveNoBufferBehind() {
         assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
-            try (LeakWatch leaks = new LeakWatch(); Setup setup = new Setup()) {
+            try (LeakWatch leaks = new LeakWatch(); DeadServerSetup<RedisServerProcess, RespClient> setup = setup()) {
                 ProxyUnderTest proxy = setup.proxy;
                 RespClient c = setup.client;
                 String deadKey = setup.deadKey;
-                String liveKey = setup.keyOn(setup.r1, "one:");
+                String liveKey = setup.keyOn(setup.live1.port(), "one:");
                 String value = "x".repeat(4096);
                 LeakWatch.assertMemoryBounded(8L << 20, 20,
                         batches -> failBatches(c, deadKey, liveKey, value, batches));

@@ -28,52 +28,20 @@ class MemcacheDeadServerIT {
     private static final List<String> NOT_EJECTING = List.of("auto_eject_hosts: false", "server_retry_timeout: 500",
             "timeout: 3000");
 
-    private static String yaml(int listen, MemcachedProcess m1, MemcachedProcess m2, int deadPort) {
-        return ProxyUnderTest.memcacheYaml("dead", listen, NOT_EJECTING, List.of("127.0.0.1:" + m1.port() + ":1 s1",
-                "127.0.0.1:" + m2.port() + ":1 s2", "127.0.0.1:" + deadPort + ":1 s3"));
+    private static String yaml(int listen, MemcachedProcess live1, MemcachedProcess live2, int deadPort) {
+        return ProxyUnderTest.memcacheYaml("dead", listen, NOT_EJECTING,
+                DeadServerSetup.servers(live1.port(), live2.port(), deadPort));
     }
 
-    /** Two live memcacheds and a dead port behind a proxy, with one client of the proxy. */
-    private static final class Setup implements AutoCloseable {
-        final MemcachedProcess m1 = MemcachedProcess.start();
-        final MemcachedProcess m2 = MemcachedProcess.start();
-        final int deadPort = FreePorts.loopback();
-        final ProxyUnderTest proxy;
-        final MemcacheClient client;
-        final String deadKey;
-
-        Setup() throws Exception {
-            try {
-                proxy = ProxyUnderTest.start(yaml(FreePorts.loopback(), m1, m2, deadPort), 1);
-            } catch (Exception | Error e) {
-                m1.close();
-                m2.close();
-                throw e;
-            }
-            client = proxy.memcacheClient();
-            deadKey = keyOn(deadPort, "dead:");
-        }
-
-        String keyOn(int port, String prefix) {
-            return ProxyUnderTest.keyOn(proxy.placement(), proxy.serverOnPort(port), prefix);
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.close();
-            try {
-                proxy.close();
-            } finally {
-                m1.close();
-                m2.close();
-            }
-        }
+    private static DeadServerSetup<MemcachedProcess, MemcacheClient> setup() throws Exception {
+        return new DeadServerSetup<>(MemcachedProcess::start, (listen, servers) -> ProxyUnderTest.memcacheYaml("dead", listen,
+                NOT_EJECTING, servers), ProxyUnderTest::memcacheClient);
     }
 
     @Test
     void requestsForADeadServerFailFastAndItsKeysNeverMove() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (Setup setup = new Setup()) {
+            try (DeadServerSetup<MemcachedProcess, MemcacheClient> setup = setup()) {
                 MemcacheClient c = setup.client;
                 String deadKey = setup.deadKey;
                 for (int i = 0; i < 10; i++) {
@@ -83,7 +51,7 @@ class MemcacheDeadServerIT {
                     assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for two refused requests")
                             .isLessThan(1000);
                 }
-                for (MemcachedProcess m : List.of(setup.m1, setup.m2)) {
+                for (MemcachedProcess m : List.of(setup.live1, setup.live2)) {
                     try (MemcacheClient direct = MemcacheClient.connect(m.port())) {
                         assertThat(direct.call(T, "get " + deadKey + "\r\n")).as("nothing moved to a live server")
                                 .isEqualTo("END\r\n");
@@ -115,12 +83,12 @@ class MemcacheDeadServerIT {
     @Test
     void aMultiGetWithAFragmentOnADeadServerFailsWhole() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (Setup setup = new Setup()) {
+            try (DeadServerSetup<MemcachedProcess, MemcacheClient> setup = setup()) {
                 ProxyUnderTest proxy = setup.proxy;
                 MemcacheClient c = setup.client;
                 String deadKey = setup.deadKey;
-                String k1 = setup.keyOn(setup.m1.port(), "one:");
-                String k2 = setup.keyOn(setup.m2.port(), "two:");
+                String k1 = setup.keyOn(setup.live1.port(), "one:");
+                String k2 = setup.keyOn(setup.live2.port(), "two:");
                 assertThat(c.call(T, set(k1, "v1", false))).isEqualTo("STORED\r\n");
                 assertThat(c.call(T, set(k2, "v2", false))).isEqualTo("STORED\r\n");
                 long errorsBefore = proxy.pool(PoolMetric.FORWARD_ERROR);
@@ -164,10 +132,10 @@ class MemcacheDeadServerIT {
     @Test
     void tenThousandFailuresLeaveNoBufferBehind() {
         assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
-            try (LeakWatch leaks = new LeakWatch(); Setup setup = new Setup()) {
+            try (LeakWatch leaks = new LeakWatch(); DeadServerSetup<MemcachedProcess, MemcacheClient> setup = setup()) {
                 MemcacheClient c = setup.client;
                 String deadKey = setup.deadKey;
-                String liveKey = setup.keyOn(setup.m1.port(), "one:");
+                String liveKey = setup.keyOn(setup.live1.port(), "one:");
                 assertThat(c.call(T, set(liveKey, "live", false))).isEqualTo("STORED\r\n");
                 String value = "x".repeat(4096);
                 LeakWatch.assertMemoryBounded(8L << 20, 20,
