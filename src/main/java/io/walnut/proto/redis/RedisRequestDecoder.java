@@ -117,21 +117,9 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
     }
 
     private boolean readArgLength(ByteBuf in, List<Object> out) {
-        if (in.readableBytes() <= pos) {
-            return false;
-        }
-        if (in.getByte(in.readerIndex() + pos) != '$') {
-            breakFraming(in, out, "ERR Protocol error: expected '$', got '"
-                    + printable(in.getByte(in.readerIndex() + pos)) + "'");
-            return false;
-        }
         int start = pos;
-        long n = readNumberLine(in, pos, out);
+        long n = readBulkLength(in, pos, out);
         if (n == NEED_MORE) {
-            return false;
-        }
-        if (n > MAX_BULK_LENGTH) {
-            breakFraming(in, out, "ERR Protocol error: invalid bulk length");
             return false;
         }
         argStart = start;
@@ -254,20 +242,8 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
 
     private boolean skipRejected(ByteBuf in, List<Object> out) {
         if (state == State.SKIP_LENGTH) {
-            if (!in.isReadable()) {
-                return false;
-            }
-            if (in.getByte(in.readerIndex()) != '$') {
-                breakFraming(in, out, "ERR Protocol error: expected '$', got '" + printable(in.getByte(in.readerIndex()))
-                        + "'");
-                return false;
-            }
-            long n = readNumberLine(in, 0, out);
+            long n = readBulkLength(in, 0, out);
             if (n == NEED_MORE) {
-                return false;
-            }
-            if (n > MAX_BULK_LENGTH) {
-                breakFraming(in, out, "ERR Protocol error: invalid bulk length");
                 return false;
             }
             in.skipBytes(pos);
@@ -293,6 +269,27 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
             state = State.SKIP_LENGTH;
         }
         return true;
+    }
+
+    /**
+     * Reads {@code $<length>\r\n} at relative offset {@code at}: the length, or {@link #NEED_MORE} when the line
+     * is not complete yet or the framing broke (a missing {@code $}, a length beyond Redis's own limit).
+     */
+    private long readBulkLength(ByteBuf in, int at, List<Object> out) {
+        if (in.readableBytes() <= at) {
+            return NEED_MORE;
+        }
+        byte first = in.getByte(in.readerIndex() + at);
+        if (first != '$') {
+            breakFraming(in, out, "ERR Protocol error: expected '$', got '" + printable(first) + "'");
+            return NEED_MORE;
+        }
+        long n = readNumberLine(in, at, out);
+        if (n != NEED_MORE && n > MAX_BULK_LENGTH) {
+            breakFraming(in, out, "ERR Protocol error: invalid bulk length");
+            return NEED_MORE;
+        }
+        return n;
     }
 
     /**
