@@ -240,7 +240,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         // A gathered request's reply is its phase two's, as the server gave it.
         reply.buf = parent.gathered ? parent.fragments[0].peer.buf.retainedDuplicate()
-                : protocol.merge(worker.alloc, parent);
+                : protocol.merge(Worker.ALLOCATOR, parent);
         return reply;
     }
 

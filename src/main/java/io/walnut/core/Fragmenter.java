@@ -1,5 +1,6 @@
 package io.walnut.core;
 
+import io.netty.buffer.ByteBuf;
 import io.walnut.dist.Placement;
 import io.walnut.stats.PoolMetric;
 
@@ -63,7 +64,7 @@ final class Fragmenter {
      */
     boolean gathered(Message parent) {
         Worker worker = connections.worker;
-        io.netty.buffer.ByteBuf run = connections.pool.protocol().gathered(worker.alloc, parent, parent.keyFragment);
+        ByteBuf run = connections.pool.protocol().gathered(Worker.ALLOCATOR, parent, parent.keyFragment);
         if (run == null) {
             return false;
         }
@@ -142,8 +143,8 @@ final class Fragmenter {
                 Message fragment = newFragment(parent, s);
                 int from = runEnd[s] - count;
                 fragment.buf = gathering
-                        ? connections.pool.protocol().gather(worker.alloc, parent, keysByFragment, from, count)
-                        : connections.pool.protocol().fragment(worker.alloc, parent, keysByFragment, from, count);
+                        ? connections.pool.protocol().gather(Worker.ALLOCATOR, parent, keysByFragment, from, count)
+                        : connections.pool.protocol().fragment(Worker.ALLOCATOR, parent, keysByFragment, from, count);
                 parent.fragments[fragmentOfServer[s]] = fragment;
             }
         }

@@ -29,7 +29,6 @@ final class Worker {
      * thread, so the slice a message holds costs no garbage (Netty 4.2's default adaptive allocator's do).
      */
     static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
-    final ByteBufAllocator alloc = ALLOCATOR;
     final ConnectionCounts connectionCounts;
     /** This loop's share of every pool's stats, by pool index then {@link io.walnut.stats.PoolMetric}. */
     final long[][] poolStats;
