@@ -10,6 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.walnut.dist.Placement;
 import io.walnut.proto.Command.Route;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.SliceAssembler;
 import io.walnut.stats.PoolMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +101,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         request.client = this;
-        long now = System.nanoTime();
+        long now = worker.readTime();
         request.receivedAtNanos = now;
         boolean rejected = request.rejection != null;
         boolean quit = request.command != null && request.command.route() == Route.QUIT;
@@ -165,7 +166,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         request.peer = worker.messages.take();
         request.peer.buf = reply;
         request.done = true;
-        writeDoneReplies();
+        worker.flushLater(this);
     }
 
     /** A request (or fragment) got its reply, now its peer. */
@@ -187,9 +188,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (request.swallow) {
             worker.release(request);
         } else {
-            connections.latency.record(System.nanoTime() - request.receivedAtNanos);
+            connections.latency.record(worker.readTime() - request.receivedAtNanos);
             hold(request, request.peer.buf.readableBytes());
-            writeDoneReplies();
+            worker.flushLater(this);
         }
     }
 
@@ -244,17 +245,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         return reply;
     }
 
-    /** Client send: writes the replies at the head of the out-queue that are done, in order. */
-    private void writeDoneReplies() {
+    /**
+     * Client send, once per loop iteration with replies done: writes the replies at the head of the out-queue
+     * that are done, in order, small ones copied together into few buffers, then flushes.
+     */
+    void writeDoneReplies() {
         if (channel == null || !channel.isActive()) {
             return;
         }
+        SliceAssembler out = worker.output;
         Message request;
         while ((request = outQueue.peek()) != null && request.done) {
             outQueue.poll();
-            ByteBuf reply = request.peer.buf;
+            out.addOwned(request.peer.buf);
             request.peer.buf = null;
-            channel.write(reply, channel.voidPromise());
             heldBytes -= request.heldBytes;
             boolean close = request.closeAfter;
             worker.release(request);
@@ -266,11 +270,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (draining && outQueue.isEmpty()) {
             closeWhenFlushed = true;
         }
-        worker.flushLater(this);
-    }
-
-    /** Called once per loop iteration when replies were written. */
-    void flush() {
+        out.writeTo(channel, Worker.ALLOCATOR);
         if (closeWhenFlushed) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -301,6 +301,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             paused = false;
             channel.config().setAutoRead(true);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        worker.readDone();
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.walnut.config.ServerSpec;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.SliceAssembler;
 import io.walnut.stats.LatencyHistogram;
 import io.walnut.stats.ServerMetric;
 import org.slf4j.Logger;
@@ -102,7 +103,7 @@ final class ServerConnection {
 
     /** Queues a request for this server; it is written at the end of the loop iteration. */
     void enqueue(Message request) {
-        long now = System.nanoTime();
+        long now = worker.readTime();
         request.queuedAtNanos = now;
         int bytes = request.buf.readableBytes();
         request.wireLength = bytes;
@@ -125,16 +126,19 @@ final class ServerConnection {
         }
     }
 
-    /** Server send: writes every queued request, moving each that expects a reply to the out-queue. */
+    /**
+     * Server send: writes every queued request, small ones copied together into few buffers, moving each that
+     * expects a reply to the out-queue.
+     */
     void sendQueued() {
         if (state != State.CONNECTED || inQueue.isEmpty()) {
             return;
         }
+        SliceAssembler out = worker.output;
         Message request;
         while ((request = inQueue.poll()) != null) {
-            ByteBuf bytes = request.buf;
+            out.addOwned(request.buf);
             request.buf = null;
-            channel.write(bytes, channel.voidPromise());
             if (!request.internal) {
                 stats[IN_QUEUE]--;
                 stats[IN_QUEUE_BYTES] -= request.wireLength;
@@ -149,6 +153,7 @@ final class ServerConnection {
                 outQueue.add(request);
             }
         }
+        out.writeTo(channel, Worker.ALLOCATOR);
         channel.flush();
     }
 
@@ -178,7 +183,7 @@ final class ServerConnection {
         }
         stats[OUT_QUEUE]--;
         stats[OUT_QUEUE_BYTES] -= request.wireLength;
-        latency.record(System.nanoTime() - request.queuedAtNanos);
+        latency.record(worker.readTime() - request.queuedAtNanos);
         if (!request.swallow && (request.parent == null || !request.parent.swallow)) {
             stats[RESPONSES]++;
             stats[RESPONSE_BYTES] += reply.buf.readableBytes();
@@ -397,6 +402,11 @@ final class ServerConnection {
             } else {
                 worker.messages.recycle((Message) msg);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            worker.readDone();
         }
 
         @Override

@@ -4,20 +4,25 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.Arrays;
 
 /**
- * Builds a fragment or a merged reply from a small new header and ranges of buffers already received.
- * Adjacent ranges of one buffer are joined. Small pieces are copied together (cheaper to write than many tiny
- * slices); large ones are retained slices in a composite, so large values are never copied.
+ * Builds a fragment, a merged reply, or one flush of a connection's output from ranges of buffers. Adjacent
+ * ranges of one buffer are joined. Small pieces are copied together (cheaper to write than many tiny slices,
+ * each an iovec and an entry in Netty's outbound buffer); large ones are shared as retained slices, so large
+ * values are never copied.
  *
- * <p>One per event-loop thread ({@link #get()}), reused; not thread-safe.
+ * <p>Fragments and merges use the per-thread instance ({@link #get()}); each event loop's output has its own.
+ * Reused; not thread-safe.
  */
 public final class SliceAssembler {
     /** Pieces from this size on are shared, not copied. */
     static final int SHARE_AT = 4096;
+    /** A copied run ends at this size, so that copies stay within the pooled allocator's usual sizes. */
+    static final int MAX_RUN = 64 * 1024;
 
     private static final FastThreadLocal<SliceAssembler> PER_THREAD = new FastThreadLocal<>() {
         @Override
@@ -32,8 +37,11 @@ public final class SliceAssembler {
     private ByteBuf[] sources = new ByteBuf[16];
     private int[] starts = new int[16];
     private int[] lengths = new int[16];
+    /** The assembler releases this piece's source once the result is built (or hands the source on whole). */
+    private boolean[] owned = new boolean[16];
     private int count;
-    private int total;
+    /** The result's buffers, in order: copied runs and shared pieces. */
+    private ByteBuf[] parts = new ByteBuf[16];
 
     /** This thread's assembler, emptied. */
     public static SliceAssembler get() {
@@ -69,21 +77,12 @@ public final class SliceAssembler {
         if (length == 0) {
             return this;
         }
-        total += length;
         int last = count - 1;
         if (last >= 0 && sources[last] == source && starts[last] + lengths[last] == index) {
             lengths[last] += length;
             return this;
         }
-        if (count == sources.length) {
-            sources = Arrays.copyOf(sources, count * 2);
-            starts = Arrays.copyOf(starts, count * 2);
-            lengths = Arrays.copyOf(lengths, count * 2);
-        }
-        sources[count] = source;
-        starts[count] = index;
-        lengths[count] = length;
-        count++;
+        append(source, index, length, false);
         return this;
     }
 
@@ -92,49 +91,116 @@ public final class SliceAssembler {
         return add(source, source.readerIndex(), source.readableBytes());
     }
 
-    /**
-     * The assembled bytes, owned by the caller; the assembler is emptied. Pieces of at least {@link #SHARE_AT}
-     * bytes are shared as retained slices; runs of smaller pieces are copied together, since copying a few
-     * hundred bytes costs less than a slice and an iovec each.
-     */
+    /** Appends all readable bytes of {@code source} and takes it over: the assembler releases it. */
+    public void addOwned(ByteBuf source) {
+        if (source.isReadable()) {
+            append(source, source.readerIndex(), source.readableBytes(), true);
+        } else {
+            source.release();
+        }
+    }
+
+    private void append(ByteBuf source, int index, int length, boolean own) {
+        if (count == sources.length) {
+            sources = Arrays.copyOf(sources, count * 2);
+            starts = Arrays.copyOf(starts, count * 2);
+            lengths = Arrays.copyOf(lengths, count * 2);
+            owned = Arrays.copyOf(owned, count * 2);
+        }
+        sources[count] = source;
+        starts[count] = index;
+        lengths[count] = length;
+        owned[count] = own;
+        count++;
+    }
+
+    /** The assembled bytes as one buffer, owned by the caller; the assembler is emptied. */
     public ByteBuf build(ByteBufAllocator alloc) {
+        int n = makeParts(alloc);
         ByteBuf result;
-        if (sharedPieces() == 0) {
-            result = copyRun(alloc, 0, count);
+        if (n == 1) {
+            result = parts[0];
+        } else if (n == 0) {
+            result = Unpooled.EMPTY_BUFFER;
         } else {
             CompositeByteBuf composite = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
-            int run = 0;
-            for (int i = 0; i < count; i++) {
-                if (isShared(i)) {
-                    if (run < i) {
-                        composite.addComponent(true, copyRun(alloc, run, i));
-                    }
-                    composite.addComponent(true, sources[i].retainedSlice(starts[i], lengths[i]));
-                    run = i + 1;
-                }
-            }
-            if (run < count) {
-                composite.addComponent(true, copyRun(alloc, run, count));
+            for (int i = 0; i < n; i++) {
+                composite.addComponent(true, parts[i]);
             }
             result = composite;
         }
+        clearParts(n);
         clear();
         return result;
     }
 
-    private int sharedPieces() {
-        int shared = 0;
+    /**
+     * Writes the assembled bytes to {@code channel}, one write per part, without flushing; the assembler is
+     * emptied.
+     */
+    public void writeTo(Channel channel, ByteBufAllocator alloc) {
+        int n = makeParts(alloc);
+        for (int i = 0; i < n; i++) {
+            channel.write(parts[i], channel.voidPromise());
+        }
+        clearParts(n);
+        clear();
+    }
+
+    /**
+     * Splits the pieces into parts, in order: pieces of at least {@link #SHARE_AT} bytes are shared (retained
+     * slices), runs of smaller ones are copied together, since copying a few hundred bytes costs less than a
+     * slice and an iovec each. An owned piece that stands alone is handed on uncopied.
+     */
+    private int makeParts(ByteBufAllocator alloc) {
+        int n = 0;
+        int run = 0;
+        int runBytes = 0;
         for (int i = 0; i < count; i++) {
-            if (isShared(i)) {
-                shared++;
+            boolean shared = isShared(i);
+            if (shared || runBytes + lengths[i] > MAX_RUN) {
+                n = addRun(alloc, run, i, n);
+                run = i;
+                runBytes = 0;
+            }
+            if (shared) {
+                n = addPart(share(i), n);
+                run = i + 1;
+            } else {
+                runBytes += lengths[i];
             }
         }
-        return shared;
+        return addRun(alloc, run, count, n);
+    }
+
+    /** Pieces {@code [from, to)} as one part: an owned piece alone is handed on, anything else is copied. */
+    private int addRun(ByteBufAllocator alloc, int from, int to, int n) {
+        if (from == to) {
+            return n;
+        }
+        return addPart(to - from == 1 && owned[from] ? share(from) : copyRun(alloc, from, to), n);
+    }
+
+    private int addPart(ByteBuf part, int n) {
+        if (n == parts.length) {
+            parts = Arrays.copyOf(parts, n * 2);
+        }
+        parts[n] = part;
+        return n + 1;
     }
 
     /** The scratch buffer is reused, so its bytes are always copied. */
     private boolean isShared(int i) {
         return lengths[i] >= SHARE_AT && sources[i] != scratch;
+    }
+
+    /** Piece {@code i} without a copy: an owned source is handed on whole, any other is sliced. */
+    private ByteBuf share(int i) {
+        if (owned[i]) {
+            owned[i] = false;
+            return sources[i];
+        }
+        return sources[i].retainedSlice(starts[i], lengths[i]);
     }
 
     /** Pieces {@code [from, to)} copied into one new buffer of exactly their size. */
@@ -150,10 +216,20 @@ public final class SliceAssembler {
         return copy;
     }
 
+    private void clearParts(int n) {
+        Arrays.fill(parts, 0, n, null);
+    }
+
+    /** Empties the assembler, releasing the sources it still owns. */
     private void clear() {
         scratch.clear();
-        Arrays.fill(sources, 0, count, null);
+        for (int i = 0; i < count; i++) {
+            if (owned[i]) {
+                owned[i] = false;
+                sources[i].release();
+            }
+            sources[i] = null;
+        }
         count = 0;
-        total = 0;
     }
 }

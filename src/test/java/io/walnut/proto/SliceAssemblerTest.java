@@ -1,0 +1,138 @@
+package io.walnut.proto;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SliceAssemblerTest {
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+    private final SliceAssembler assembler = new SliceAssembler();
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final List<ByteBuf> written = new ArrayList<>();
+
+    @AfterEach
+    void releaseAll() {
+        written.forEach(ByteBuf::release);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void smallPiecesAreCopiedIntoOneBufferInOrder() {
+        ByteBuf source = buf("+OK\r\n:1\r\n$3\r\nabc\r\n");
+        ByteBuf built = assembler.add(source, 5, 4).add(source, 0, 5).add(source, 9, 9).build(ALLOC);
+        written.add(built);
+        assertThat(text(built)).isEqualTo(":1\r\n+OK\r\n$3\r\nabc\r\n");
+        assertThat(built.nioBufferCount()).isEqualTo(1);
+        assertThat(source.refCnt()).isEqualTo(1);
+        source.release();
+    }
+
+    @Test
+    void largePiecesAreSharedNotCopied() {
+        ByteBuf large = buf("x".repeat(SliceAssembler.SHARE_AT));
+        ByteBuf built = assembler.add(buf("$4096\r\n")).add(large).build(ALLOC);
+        written.add(built);
+        assertThat(large.refCnt()).isEqualTo(2);
+        large.setByte(0, 'y');
+        assertThat(text(built)).startsWith("$4096\r\ny");
+        large.release();
+    }
+
+    @Test
+    void ownedSmallBuffersLeaveInOneWriteAndAreReleased() {
+        ByteBuf a = buf("+OK\r\n");
+        ByteBuf b = buf("$2\r\nhi\r\n");
+        ByteBuf c = buf(":7\r\n");
+        assembler.addOwned(a);
+        assembler.addOwned(b);
+        assembler.addOwned(c);
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).hasSize(1);
+        assertThat(text(out.get(0))).isEqualTo("+OK\r\n$2\r\nhi\r\n:7\r\n");
+        assertThat(Arrays.asList(a.refCnt(), b.refCnt(), c.refCnt())).containsOnly(0);
+    }
+
+    @Test
+    void anOwnedBufferAloneIsWrittenAsItIs() {
+        ByteBuf only = buf("+PONG\r\n");
+        assembler.addOwned(only);
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).containsExactly(only);
+        assertThat(only.refCnt()).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeOwnedBufferSplitsTheRunsAroundItAndKeepsOrder() {
+        ByteBuf large = buf("v".repeat(SliceAssembler.SHARE_AT + 10));
+        assembler.addOwned(buf("a"));
+        assembler.addOwned(buf("b"));
+        assembler.addOwned(large);
+        assembler.addOwned(buf("c"));
+        assembler.addOwned(buf("d"));
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).hasSize(3);
+        assertThat(text(out.get(0))).isEqualTo("ab");
+        assertThat(out.get(1)).isSameAs(large);
+        assertThat(text(out.get(2))).isEqualTo("cd");
+    }
+
+    @Test
+    void copiedRunsStopAtMaxRun() {
+        int piece = SliceAssembler.SHARE_AT - 1;
+        int pieces = 2 * SliceAssembler.MAX_RUN / piece + 1;
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < pieces; i++) {
+            String s = String.valueOf((char) ('a' + i % 26)).repeat(piece);
+            expected.append(s);
+            assembler.addOwned(buf(s));
+        }
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).hasSize(3);
+        assertThat(out).allSatisfy(b -> assertThat(b.readableBytes()).isLessThanOrEqualTo(SliceAssembler.MAX_RUN));
+        StringBuilder got = new StringBuilder();
+        out.forEach(b -> got.append(text(b)));
+        assertThat(got.toString()).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void anEmptyOwnedBufferIsReleasedAndWritesNothing() {
+        ByteBuf empty = Unpooled.directBuffer(8);
+        assembler.addOwned(empty);
+        assembler.writeTo(channel, ALLOC);
+        assertThat(empty.refCnt()).isZero();
+        assertThat(flushed()).isEmpty();
+    }
+
+    private List<ByteBuf> flushed() {
+        channel.flushOutbound();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            written.add(b);
+        }
+        return written;
+    }
+
+    private static ByteBuf buf(String s) {
+        ByteBuf b = Unpooled.directBuffer(s.length());
+        b.writeCharSequence(s, StandardCharsets.ISO_8859_1);
+        return b;
+    }
+
+    private static String text(ByteBuf b) {
+        return b.toString(b.readerIndex(), b.readableBytes(), StandardCharsets.ISO_8859_1);
+    }
+}
