@@ -13,8 +13,9 @@ import java.util.List;
  * in float32, exactly as twemproxy does), four per MD5 digest of {@code "<name>-<i>"}; a key goes to the first
  * point at or above its hash, wrapping to the first point.
  *
- * <p>Immutable; any thread. The continuum is two parallel int arrays searched by bisection: no boxing, no
- * allocation per lookup.
+ * <p>Immutable; any thread. The continuum is two parallel int arrays, found through a bucket index on the
+ * hash's top bits: a lookup reads one or two points where bisection takes nine unpredictable branches (2 servers)
+ * to fourteen (100). No boxing, no allocation per lookup.
  */
 public final class Ketama implements Distribution {
     private static final int POINTS_PER_SERVER = 160;
@@ -29,10 +30,29 @@ public final class Ketama implements Distribution {
     private final int[] flippedPoints;
     /** {@code servers[i]} owns {@code flippedPoints[i]}. */
     private final int[] servers;
+    /**
+     * {@code bucketStart[b]}: the index of the first point whose value is at least {@code b << bucketShift}
+     * (unsigned), for {@code b} from 0 to the bucket count inclusive (the last is the point count).
+     */
+    private final int[] bucketStart;
+    private final int bucketShift;
 
     private Ketama(int[] flippedPoints, int[] servers) {
         this.flippedPoints = flippedPoints;
         this.servers = servers;
+        // About two buckets per point, so a bucket holds a point or none; at most 2^16 buckets.
+        int bits = Math.min(16, 33 - Integer.numberOfLeadingZeros(flippedPoints.length));
+        this.bucketShift = 32 - bits;
+        this.bucketStart = new int[(1 << bits) + 1];
+        int point = 0;
+        for (int b = 0; b < (1 << bits); b++) {
+            int lowerBound = (b << bucketShift) ^ Integer.MIN_VALUE;
+            while (point < flippedPoints.length && flippedPoints[point] < lowerBound) {
+                point++;
+            }
+            bucketStart[b] = point;
+        }
+        bucketStart[1 << bits] = flippedPoints.length;
     }
 
     /**
@@ -82,17 +102,14 @@ public final class Ketama implements Distribution {
     @Override
     public int select(int hash) {
         int target = hash ^ Integer.MIN_VALUE;
-        int low = 0;
-        int high = flippedPoints.length;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (flippedPoints[middle] < target) {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
+        int bucket = hash >>> bucketShift;
+        // Points before the bucket are below the hash; the next bucket's first point is above it.
+        int i = bucketStart[bucket];
+        int end = bucketStart[bucket + 1];
+        while (i < end && flippedPoints[i] < target) {
+            i++;
         }
-        return servers[low == flippedPoints.length ? 0 : low];
+        return servers[i == flippedPoints.length ? 0 : i];
     }
 
     /** Number of points on the continuum. */

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +60,45 @@ class KetamaTest {
         long second = ketama.pointValue(1);
         assertThat(ketama.select((int) (ketama.pointValue(0) + 1))).isEqualTo(ketama.pointOwner(1));
         assertThat(ketama.select((int) second)).isEqualTo(ketama.pointOwner(1));
+    }
+
+    @Test
+    void bucketIndexFindsWhatBisectionFinds() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int[] weights : new int[][] {{1}, {1, 1}, {1, 2, 3}, {100000, 1}, new int[100]}) {
+            if (weights.length == 100) {
+                Arrays.fill(weights, 1);
+            }
+            Ketama ketama = Ketama.over(Servers.weighted(weights));
+            List<Integer> hashes = new ArrayList<>(List.of(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            for (int i = 0; i < ketama.pointCount(); i++) {
+                int point = (int) ketama.pointValue(i);
+                hashes.addAll(List.of(point - 1, point, point + 1));
+            }
+            for (int i = 0; i < 20000; i++) {
+                hashes.add(random.nextInt());
+            }
+            for (int hash : hashes) {
+                assertThat(ketama.select(hash)).as("hash %s over %s servers", Integer.toUnsignedString(hash),
+                        weights.length).isEqualTo(bisect(ketama, hash));
+            }
+        }
+    }
+
+    /** The owner of the first point at or above {@code hash}, wrapping: the definition, by bisection. */
+    private static int bisect(Ketama ketama, int hash) {
+        long target = Integer.toUnsignedLong(hash);
+        int low = 0;
+        int high = ketama.pointCount();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (ketama.pointValue(middle) < target) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return ketama.pointOwner(low == ketama.pointCount() ? 0 : low);
     }
 
     @Test
