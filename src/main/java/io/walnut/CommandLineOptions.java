@@ -34,6 +34,8 @@ final class CommandLineOptions {
     static final int MAX_MBUF_SIZE = 16_777_216;
     /** Loopback: the metrics name servers and traffic; scraping from elsewhere is an explicit choice. */
     static final String DEFAULT_METRICS_ADDR = "127.0.0.1";
+    /** Long enough for the compilers to finish on two busy cores; a warm-up usually stops sooner. */
+    static final int DEFAULT_WARMUP_MS = 3000;
 
     @Spec
     private CommandSpec spec;
@@ -64,6 +66,7 @@ final class CommandLineOptions {
     private int threads = defaultThreads();
     private int metricsPort;
     private String metricsAddr = DEFAULT_METRICS_ADDR;
+    private int warmupMs = DEFAULT_WARMUP_MS;
 
     private CommandLineOptions() {
     }
@@ -169,6 +172,11 @@ final class CommandLineOptions {
         metricsAddr = value;
     }
 
+    @Option(names = "--warmup-ms")
+    private void warmupMs(String value) {
+        warmupMs = number(value, "option --warmup-ms requires a number");
+    }
+
     /** nutcracker's number rule: decimal digits only, fitting a signed 32-bit int. */
     private int number(String value, String message) {
         if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -208,7 +216,7 @@ final class CommandLineOptions {
 
     LaunchOptions toLaunchOptions() {
         return new LaunchOptions(confFile, verbosity, logFile, statsPort, statsAddr, statsIntervalMs, pidFile,
-                mbufSize, daemonize, threads, metricsPort, metricsAddr);
+                mbufSize, daemonize, threads, metricsPort, metricsAddr, warmupMs);
     }
 
     /** The short name nutcracker would quote for an option, e.g. {@code c} for {@code --conf-file}. */

@@ -61,7 +61,8 @@ final class Daemon {
         if (options.metricsPort() != 0) {
             args.addAll(List.of("--metrics-port", Integer.toString(options.metricsPort())));
         }
-        args.addAll(List.of("--metrics-addr", options.metricsAddr()));
+        args.addAll(List.of("--metrics-addr", options.metricsAddr(),
+                "--warmup-ms", Integer.toString(options.warmupMs())));
         return args;
     }
 }

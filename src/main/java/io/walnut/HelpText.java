@@ -50,6 +50,8 @@ final class HelpText {
                 + "      --metrics-port=N   : serve Prometheus metrics over HTTP on this port (default: off)" + CRLF
                 + "      --metrics-addr=S   : set Prometheus metrics ip (default: "
                 + CommandLineOptions.DEFAULT_METRICS_ADDR + ")" + CRLF
+                + "      --warmup-ms=N      : compile the request path for up to N msec before listening (default: "
+                + CommandLineOptions.DEFAULT_WARMUP_MS + ", 0: off)" + CRLF
                 + "\n";
     }
 

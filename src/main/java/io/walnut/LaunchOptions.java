@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * @param threads   event loops; Walnut's own option ({@code --threads}), default: available processors
  * @param metricsPort the Prometheus HTTP port ({@code --metrics-port}); 0 = no Prometheus endpoint
  * @param metricsAddr the address it binds ({@code --metrics-addr}), default 127.0.0.1
+ * @param warmupMs  the longest JIT warm-up before the pools open ({@code --warmup-ms}); 0 = none
  */
 public record LaunchOptions(
         Path confFile,
@@ -23,5 +24,6 @@ public record LaunchOptions(
         boolean daemonize,
         int threads,
         int metricsPort,
-        String metricsAddr) {
+        String metricsAddr,
+        int warmupMs) {
 }

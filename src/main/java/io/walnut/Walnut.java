@@ -55,6 +55,7 @@ public final class Walnut implements AutoCloseable {
         Proxy proxy = new Proxy(config, options.threads(), options.mbufSize(), Walnut::protocolFor);
         StatsServer stats = null;
         try {
+            proxy.warmUp(options.warmupMs());
             proxy.start();
             String source = hostname();
             // twemproxy aggregates every -i ms, so its values lag by up to an interval or two (reference 3.2).

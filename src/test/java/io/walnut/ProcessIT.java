@@ -2,6 +2,8 @@ package io.walnut;
 
 import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
+import io.walnut.testing.MemcacheClient;
+import io.walnut.testing.MemcachedProcess;
 import io.walnut.testing.NutcrackerProcess;
 import io.walnut.testing.RedisBackends;
 import io.walnut.testing.RespClient;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +57,58 @@ class ProcessIT {
                 walnut.close();
             }
             assertThat(walnut.isAlive()).isFalse();
+        }
+    }
+
+    /**
+     * The JIT warm-up (on by default, off in the other tests) runs before the pools open, against stub servers of
+     * its own: the configured servers see nothing of it, the stats count nothing of it, and the proxy then serves.
+     */
+    @Test
+    void warmsUpBeforeListeningWithoutTouchingTheServersOrTheStats() {
+        int redisPort = FreePorts.loopback();
+        int memcachePort = FreePorts.loopback();
+        try (RedisBackends backends = RedisBackends.start(2); MemcachedProcess memcached = MemcachedProcess.start()) {
+            String yaml = pool("alpha", redisPort, "  hash_tag: \"{}\"\n", backends.serversYaml())
+                    + "mc:\n  listen: 127.0.0.1:" + memcachePort + "\n  servers:\n   - 127.0.0.1:" + memcached.port()
+                    + ":1\n";
+            WalnutProcess walnut = WalnutProcess.start(yaml, List.of("--warmup-ms", "5000"), redisPort, memcachePort);
+            try {
+                Matcher warmUp = Pattern.compile("JIT warm-up: (\\d+) requests").matcher(walnut.output());
+                assertThat(warmUp.find()).as(walnut.diagnostics()).isTrue();
+                assertThat(Long.parseLong(warmUp.group(1))).as("requests sent in the warm-up").isPositive();
+                Map<String, Object> stats = StatsDocument.read(walnut.statsPort(), T);
+                long clientsGone = 0;
+                for (String name : List.of("alpha", "mc")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> pool = (Map<String, Object>) stats.get(name);
+                    clientsGone += (Long) pool.get("client_eof") + (Long) pool.get("client_err");
+                    pool.values().stream().filter(Map.class::isInstance)
+                            .forEach(server -> assertThat(((Map<?, ?>) server).get("requests")).isEqualTo(0L));
+                }
+                assertThat((Long) stats.get("total_connections") - (Long) stats.get("curr_connections"))
+                        .as("connections closed: only the start-up probes, no warm-up connection")
+                        .isEqualTo(clientsGone);
+                for (int s = 0; s < 2; s++) {
+                    try (Jedis direct = backends.direct(s)) {
+                        assertThat(direct.dbSize()).as("keys on redis %d", s).isZero();
+                    }
+                }
+                try (MemcacheClient direct = MemcacheClient.connect(memcached.port())) {
+                    StringBuilder memcachedStats = new StringBuilder(direct.call(T, "stats\r\n"));
+                    for (int line = 0; line < 200 && !memcachedStats.toString().endsWith("END\r\n"); line++) {
+                        memcachedStats.append(direct.readReply(T));
+                    }
+                    assertThat(memcachedStats.toString()).contains("STAT cmd_get 0\r\n", "STAT cmd_set 0\r\n");
+                }
+                try (RespClient c = RespClient.connect(redisPort); MemcacheClient m = MemcacheClient.connect(memcachePort)) {
+                    assertThat(c.call(T, "SET", "after-warm-up", "ok")).isEqualTo("OK");
+                    assertThat(m.call(T, "set k 0 0 2\r\nok\r\n")).isEqualTo("STORED\r\n");
+                }
+                assertThat(walnut.output()).doesNotContain("LEAK");
+            } finally {
+                walnut.close();
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import io.walnut.proto.Protocol;
 import io.walnut.stats.StatsSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,9 @@ public final class Proxy implements AutoCloseable {
 
     private final Transport transport;
     private final EventLoopGroup loops;
-    private final List<ServerPool> pools = new ArrayList<>();
+    /** False for a proxy on loops borrowed from another, which outlive it. */
+    private final boolean ownsLoops;
+    private final List<ServerPool> pools;
     private final Map<EventExecutor, Worker> workers = new IdentityHashMap<>();
     private final List<Channel> listeners = new ArrayList<>();
     private final ConnectionCounts connectionCounts = new ConnectionCounts();
@@ -47,14 +50,52 @@ public final class Proxy implements AutoCloseable {
      */
     public Proxy(ProxyConfig config, int threads, int mbufSize,
                  BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
-        this.transport = Transport.best();
-        for (PoolConfig p : config.pools()) {
-            pools.add(new ServerPool(pools.size(), p, protocolOf.apply(p, mbufSize)));
-        }
-        this.loops = transport.newEventLoops(threads);
+        this(Transport.best(), threads, poolsOf(config, mbufSize, protocolOf));
+    }
+
+    private Proxy(Transport transport, int threads, List<ServerPool> pools) {
+        this(transport, transport.newEventLoops(threads), true, pools);
+    }
+
+    /** A proxy of {@code pools} on the event loops of {@code owner}, with stats and connection counts its own. */
+    Proxy(Proxy owner, List<ServerPool> pools) {
+        this(owner.transport, owner.loops, false, pools);
+    }
+
+    private Proxy(Transport transport, EventLoopGroup loops, boolean ownsLoops, List<ServerPool> pools) {
+        this.transport = transport;
+        this.loops = loops;
+        this.ownsLoops = ownsLoops;
+        this.pools = pools;
         for (EventExecutor e : loops) {
             workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts));
         }
+    }
+
+    private static List<ServerPool> poolsOf(ProxyConfig config, int mbufSize,
+                                            BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
+        List<ServerPool> pools = new ArrayList<>();
+        for (PoolConfig p : config.pools()) {
+            pools.add(new ServerPool(pools.size(), p, protocolOf.apply(p, mbufSize)));
+        }
+        return pools;
+    }
+
+    /**
+     * Compiles the request path before {@link #start}: see {@link JitWarmUp}. Runs on this proxy's event loops,
+     * so that no loop is shut down afterwards (a shutdown would take branches the compiled loop never saw and
+     * send it back to the interpreter).
+     */
+    public void warmUp(long limitMillis) {
+        JitWarmUp.run(this, limitMillis);
+    }
+
+    List<ServerPool> pools() {
+        return pools;
+    }
+
+    EventLoopGroup loops() {
+        return loops;
     }
 
     /** Binds every pool's listener and, for pools with {@code preconnect}, connects to their servers. */
@@ -92,7 +133,7 @@ public final class Proxy implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive());
             Channel ch = b.bind(address.tcp()).sync().channel();
-            log.info("pool '{}' listening on {}", config.name(), address.text());
+            log.atLevel(listenLogLevel()).log("pool '{}' listening on {}", config.name(), address.text());
             return ch;
         }
         Path path = address.unixSocket();
@@ -101,8 +142,13 @@ public final class Proxy implements AutoCloseable {
         if (address.permissions() != 0) {
             Files.setPosixFilePermissions(path, permissions(address.permissions()));
         }
-        log.info("pool '{}' listening on unix socket {}", config.name(), path);
+        log.atLevel(listenLogLevel()).log("pool '{}' listening on unix socket {}", config.name(), path);
         return ch;
+    }
+
+    /** A warm-up's throwaway pools are not worth the operator's attention. */
+    private Level listenLogLevel() {
+        return ownsLoops ? Level.INFO : Level.DEBUG;
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
@@ -149,6 +195,8 @@ public final class Proxy implements AutoCloseable {
         for (Worker w : workers.values()) {
             w.loop.submit(w::closeAll).awaitUninterruptibly();
         }
-        loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        if (ownsLoops) {
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        }
     }
 }

@@ -1,0 +1,436 @@
+package io.walnut.core;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.walnut.config.ListenAddress;
+import io.walnut.config.PoolConfig;
+import io.walnut.config.ServerSpec;
+import io.walnut.proto.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Compiles the request path before the pools open. Stand-ins of the configured pools (same hash, hash tag,
+ * distribution, server names and weights, so the same branches get compiled) listen on free loopback ports, on
+ * the proxy's own event loops, in front of a stub server per protocol; they are sent GET, SET and MGET (get, set
+ * and multi-key get), alone and pipelined, small and 4 KiB values, until the JIT compilers go quiet or the time
+ * is up. Without it the first seconds of traffic run in the interpreter while the compilers take a core: on two
+ * cores shared with clients and servers that cost about a tenth of a one-minute benchmark's throughput
+ * (docs/performance.md).
+ *
+ * <p>Nothing of it is visible afterwards: the stand-ins have their own stats and connection counts, the stubs
+ * answer every request themselves, so no configured server sees a byte; and the event loops are not shut down,
+ * which would send their compiled code back to the interpreter.
+ */
+public final class JitWarmUp {
+    private static final Logger log = LoggerFactory.getLogger(JitWarmUp.class);
+    private static final int VALUE_SIZE = 32;
+    private static final int LARGE_VALUE = 4096;
+    private static final int ROUNDS_PER_CONNECTION = 64;
+    private static final int MULTI_KEYS = 10;
+    private static final int PIPELINE = 16;
+    /** Pools warmed up: enough to compile every path; a config of dozens would only take longer. */
+    private static final int MAX_POOLS = 4;
+    private static final int CONNECTIONS_PER_POOL = 2;
+    private static final int WARM_UP_TIMEOUT_MS = 5000;
+    private static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The compilers count as quiet after this long without compiling. */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
+    /** A burst that led to less compiling than this found nothing new worth compiling. */
+    private static final long SETTLED_MILLIS = 20;
+    private static final byte[] VALUE = "v".repeat(LARGE_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+    private JitWarmUp() {
+    }
+
+    /**
+     * Runs the warm-up for the pools of {@code proxy}, on its event loops, for at most {@code limitMillis}; any
+     * failure is logged and ends it early.
+     */
+    static void run(Proxy proxy, long limitMillis) {
+        if (limitMillis <= 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        AtomicLong requests = new AtomicLong();
+        try {
+            warmUp(proxy, start + TimeUnit.MILLISECONDS.toNanos(limitMillis), requests);
+        } catch (IOException | RuntimeException e) {
+            log.debug("JIT warm-up ended early: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("JIT warm-up: {} requests in {} ms", requests.get(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    private static void warmUp(Proxy proxy, long deadline, AtomicLong requests)
+            throws IOException, InterruptedException {
+        Queue<Channel> stubChannels = new ConcurrentLinkedQueue<>();
+        Proxy standIn = null;
+        try {
+            int redisStub = freePort();
+            int memcacheStub = freePort();
+            List<ServerPool> pools = new ArrayList<>();
+            for (ServerPool pool : proxy.pools().subList(0, Math.min(MAX_POOLS, proxy.pools().size()))) {
+                PoolConfig config = standIn(pool.config(), pool.config().redis() ? redisStub : memcacheStub);
+                pools.add(new ServerPool(pools.size(), config, pool.protocol()));
+            }
+            for (boolean redis : new boolean[] {true, false}) {
+                for (ServerPool pool : pools) {
+                    if (pool.config().redis() == redis) {
+                        startStub(proxy, pool.protocol(), redis ? redisStub : memcacheStub, redis, stubChannels);
+                        break;
+                    }
+                }
+            }
+            standIn = new Proxy(proxy, pools);
+            standIn.start();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean paused = new AtomicBoolean();
+            List<Thread> drivers = new ArrayList<>();
+            for (ServerPool pool : pools) {
+                for (int c = 0; c < CONNECTIONS_PER_POOL; c++) {
+                    drivers.add(driver(pool.config(), stop, paused, requests));
+                }
+            }
+            drivers.forEach(Thread::start);
+            loadUntilCompiled(deadline, paused, drivers);
+            stop.set(true);
+            for (Thread d : drivers) {
+                d.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())) + 1000);
+            }
+        } finally {
+            if (standIn != null) {
+                standIn.close();
+            }
+            for (Channel ch : stubChannels) {
+                ch.close().awaitUninterruptibly();
+            }
+        }
+    }
+
+    /**
+     * The pool as configured (hash, hash tag, distribution, server names and weights, so the same branches
+     * are taken and compiled), but listening on a free loopback port, with every server at the stub, and
+     * never ejecting one.
+     */
+    private static PoolConfig standIn(PoolConfig pool, int stubPort) throws IOException {
+        int port = freePort();
+        ListenAddress listen = new ListenAddress("127.0.0.1:" + port,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), null, 0);
+        List<ServerSpec> servers = new ArrayList<>();
+        for (ServerSpec s : pool.servers()) {
+            servers.add(new ServerSpec(s.index(), s.name(), "127.0.0.1", stubPort, null, s.weight(), s.text()));
+        }
+        return new PoolConfig(pool.name(), listen, pool.hash(), pool.hashTag(), pool.distribution(),
+                WARM_UP_TIMEOUT_MS, pool.backlog(), 0, pool.redis(), pool.redisAuth(), pool.redisDb(), false,
+                false, pool.serverConnections(), pool.serverRetryTimeoutMs(), pool.serverFailureLimit(),
+                pool.tcpKeepalive(), servers);
+    }
+
+    /**
+     * Alternates bursts of load with pauses in which the compilers work undisturbed (on two cores the load
+     * would take the CPU they need), until a burst adds little compiling or the deadline passes.
+     */
+    private static void loadUntilCompiled(long deadline, AtomicBoolean paused, List<Thread> drivers)
+            throws InterruptedException {
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
+            sleepUntil(deadline, drivers);
+            return;
+        }
+        long before = compiler.getTotalCompilationTime();
+        while (System.nanoTime() - deadline < 0 && drivers.stream().allMatch(Thread::isAlive)) {
+            paused.set(false);
+            sleepUntil(Math.min(deadline, System.nanoTime() + BURST_NANOS), drivers);
+            paused.set(true);
+            long last = compiler.getTotalCompilationTime();
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - deadline < 0 && System.nanoTime() - quietSince < QUIET_NANOS) {
+                Thread.sleep(10);
+                long total = compiler.getTotalCompilationTime();
+                if (total != last) {
+                    last = total;
+                    quietSince = System.nanoTime();
+                }
+            }
+            if (last - before < SETTLED_MILLIS) {
+                return;
+            }
+            before = last;
+        }
+    }
+
+    private static void sleepUntil(long until, List<Thread> drivers) throws InterruptedException {
+        while (System.nanoTime() - until < 0 && drivers.stream().allMatch(Thread::isAlive)) {
+            Thread.sleep(10);
+        }
+    }
+
+    // ---- load ----
+
+    /**
+     * One client of the warm-up: batches of one request and of {@link #PIPELINE}, some written in two parts cut
+     * inside a request (so the decoders' partial paths are compiled too), on a connection renewed every
+     * {@link #ROUNDS_PER_CONNECTION} batches.
+     */
+    private static Thread driver(PoolConfig pool, AtomicBoolean stop, AtomicBoolean paused, AtomicLong sent) {
+        Requests requests = pool.redis() ? REDIS : MEMCACHE;
+        Thread t = new Thread(() -> {
+            try {
+                byte[] sink = new byte[64 * 1024];
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                for (int round = 0; !stop.get(); ) {
+                    try (Socket socket = new Socket()) {
+                        socket.setTcpNoDelay(true);
+                        socket.connect(pool.listen().tcp(), 2000);
+                        socket.setSoTimeout(2000);
+                        OutputStream out = socket.getOutputStream();
+                        InputStream in = socket.getInputStream();
+                        for (int end = round + ROUNDS_PER_CONNECTION; round < end && !stop.get(); round++) {
+                            if (paused.get()) {
+                                Thread.sleep(5);
+                                continue;
+                            }
+                            int size = round % 2 == 0 ? 1 : PIPELINE;
+                            bytes.reset();
+                            int expected = batch(requests, bytes, round, size);
+                            byte[] request = bytes.toByteArray();
+                            int cut = round % 4 == 3 ? request.length / 2 + 1 : request.length;
+                            out.write(request, 0, cut);
+                            out.flush();
+                            out.write(request, cut, request.length - cut);
+                            out.flush();
+                            for (int read = 0; read < expected; ) {
+                                int n = in.read(sink, 0, Math.min(sink.length, expected - read));
+                                if (n < 0) {
+                                    throw new IOException("the warm-up proxy closed the connection");
+                                }
+                                read += n;
+                            }
+                            sent.addAndGet(size);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("JIT warm-up driver for pool '{}': {}", pool.name(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "walnut-warmup-" + pool.name());
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** GET, SET and a 10-key MGET in turn (get, set, multi-key get); the stub's replies have known sizes. */
+    private static int batch(Requests requests, ByteArrayOutputStream out, int round, int size) {
+        int expected = 0;
+        for (int i = 0; i < size; i++) {
+            int n = round * PIPELINE + i;
+            switch (n % 3) {
+                case 0:
+                    expected += requests.get(out, key(n));
+                    break;
+                case 1:
+                    expected += requests.set(out, key(n));
+                    break;
+                default:
+                    String[] keys = new String[MULTI_KEYS];
+                    for (int k = 0; k < MULTI_KEYS; k++) {
+                        keys[k] = key(n * MULTI_KEYS + k + 1);
+                    }
+                    expected += requests.multiGet(out, keys);
+            }
+        }
+        return expected;
+    }
+
+    /** One protocol's requests: each appends its bytes to {@code out} and returns the reply bytes it expects. */
+    private interface Requests {
+        int get(ByteArrayOutputStream out, String key);
+
+        int set(ByteArrayOutputStream out, String key);
+
+        int multiGet(ByteArrayOutputStream out, String[] keys);
+    }
+
+    private static final Requests REDIS = new Requests() {
+        @Override
+        public int get(ByteArrayOutputStream out, String key) {
+            out.writeBytes(resp("GET", key));
+            return bulkSize(key);
+        }
+
+        @Override
+        public int set(ByteArrayOutputStream out, String key) {
+            out.writeBytes(resp("SET", key, "v".repeat(valueSize(key))));
+            return "+OK\r\n".length();
+        }
+
+        @Override
+        public int multiGet(ByteArrayOutputStream out, String[] keys) {
+            String[] args = new String[keys.length + 1];
+            args[0] = "MGET";
+            System.arraycopy(keys, 0, args, 1, keys.length);
+            out.writeBytes(resp(args));
+            int expected = ("*" + keys.length + "\r\n").length();
+            for (String key : keys) {
+                expected += bulkSize(key);
+            }
+            return expected;
+        }
+    };
+
+    private static final Requests MEMCACHE = new Requests() {
+        @Override
+        public int get(ByteArrayOutputStream out, String key) {
+            return multiGet(out, new String[] {key});
+        }
+
+        @Override
+        public int set(ByteArrayOutputStream out, String key) {
+            int length = valueSize(key);
+            out.writeBytes(ascii("set " + key + " 0 0 " + length + "\r\n" + "v".repeat(length) + "\r\n"));
+            return "STORED\r\n".length();
+        }
+
+        @Override
+        public int multiGet(ByteArrayOutputStream out, String[] keys) {
+            out.writeBytes(ascii("get " + String.join(" ", keys) + "\r\n"));
+            int expected = "END\r\n".length();
+            for (String key : keys) {
+                expected += valueBlockSize(key);
+            }
+            return expected;
+        }
+    };
+
+    /** Half the keys carry a {...} tag, so a pool's hash_tag branch is compiled too. */
+    private static String key(int n) {
+        int k = n % 100_000;
+        return (k & 1) == 0 ? "warmup:" + k : "warmup:{" + k % 64 + "}:" + k;
+    }
+
+    /** The value the stub keeps for {@code key}: 32 bytes, or 4 KiB for one key in 16 (large values are shared). */
+    private static int valueSize(String key) {
+        return Math.floorMod(key.hashCode(), 16) == 0 ? LARGE_VALUE : VALUE_SIZE;
+    }
+
+    private static byte[] resp(String... args) {
+        StringBuilder b = new StringBuilder().append('*').append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        return ascii(b.toString());
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int bulkSize(String key) {
+        int size = valueSize(key);
+        return ("$" + size + "\r\n").length() + size + 2;
+    }
+
+    private static int valueBlockSize(String key) {
+        int size = valueSize(key);
+        return ("VALUE " + key + " 0 " + size + "\r\n").length() + size + 2;
+    }
+
+    // ---- stub servers ----
+
+    /**
+     * A server that answers each request it decodes at once: a value of {@link #valueSize} for every key read,
+     * OK (STORED) for anything else (SET, AUTH, SELECT).
+     */
+    private static void startStub(Proxy proxy, Protocol protocol, int port, boolean redis,
+                                  Queue<Channel> channels) {
+        Channel listener = new ServerBootstrap()
+                .group(proxy.loops())
+                .channel(proxy.transport().serverChannel)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch);
+                        MessagePool messages = new MessagePool();
+                        ch.pipeline().addLast(protocol.newRequestDecoder(messages), new StubReplies(messages, redis));
+                    }
+                })
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).syncUninterruptibly().channel();
+        channels.add(listener);
+    }
+
+    private static final class StubReplies extends SimpleChannelInboundHandler<Message> {
+        private final MessagePool messages;
+        private final boolean redis;
+
+        StubReplies(MessagePool messages, boolean redis) {
+            super(false);
+            this.messages = messages;
+            this.redis = redis;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Message request) {
+            ByteBuf reply = ctx.alloc().directBuffer();
+            String command = request.command() == null ? "" : request.command().commandName().toLowerCase();
+            boolean read = command.equals("get") || command.equals("mget");
+            if (redis && command.equals("mget")) {
+                reply.writeCharSequence("*" + request.keyCount() + "\r\n", StandardCharsets.US_ASCII);
+            }
+            for (int k = 0; read && k < request.keyCount(); k++) {
+                String key = request.buf().toString(request.keyStart(k), request.keyLength(k),
+                        StandardCharsets.US_ASCII);
+                int size = valueSize(key);
+                String header = redis ? "$" + size : "VALUE " + key + " 0 " + size;
+                reply.writeCharSequence(header + "\r\n", StandardCharsets.US_ASCII);
+                reply.writeBytes(VALUE, 0, size).writeByte('\r').writeByte('\n');
+            }
+            if (!read) {
+                reply.writeCharSequence(redis ? "+OK\r\n" : "STORED\r\n", StandardCharsets.US_ASCII);
+            } else if (!redis) {
+                reply.writeCharSequence("END\r\n", StandardCharsets.US_ASCII);
+            }
+            messages.recycle(request);
+            ctx.write(reply, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
