@@ -53,6 +53,9 @@ public final class JitWarmUp {
     private static final int ROUNDS_PER_CONNECTION = 64;
     private static final int MULTI_KEYS = 10;
     private static final int PIPELINE = 16;
+    /** Alone, pipelined as clients do, and deep as a bulk load: each takes other paths through the loop. */
+    private static final int DEEP_PIPELINE = 100;
+    private static final int[] BATCH_SIZES = {1, PIPELINE, 1, DEEP_PIPELINE};
     /** Pools warmed up: enough to compile every path; a config of dozens would only take longer. */
     private static final int MAX_POOLS = 4;
     private static final int CONNECTIONS_PER_POOL = 2;
@@ -195,9 +198,10 @@ public final class JitWarmUp {
     // ---- load ----
 
     /**
-     * One client of the warm-up: batches of one request and of {@link #PIPELINE}, some written in two parts cut
-     * inside a request (so the decoders' partial paths are compiled too), on a connection renewed every
-     * {@link #ROUNDS_PER_CONNECTION} batches.
+     * One client of the warm-up: batches of 1, 16 and 100 requests, some written in two parts cut inside a
+     * request (so the decoders' partial paths are compiled too), on a connection renewed every
+     * {@link #ROUNDS_PER_CONNECTION} batches, each opened (redis) with a command the proxy refuses, as
+     * redis-benchmark's CONFIG GET is.
      */
     private static Thread driver(PoolConfig pool, AtomicBoolean stop, AtomicBoolean paused, AtomicLong sent) {
         Requests requests = pool.redis() ? REDIS : MEMCACHE;
@@ -212,12 +216,18 @@ public final class JitWarmUp {
                         socket.setSoTimeout(2000);
                         OutputStream out = socket.getOutputStream();
                         InputStream in = socket.getInputStream();
+                        byte[] refused = requests.refused();
+                        if (refused != null) {
+                            out.write(refused);
+                            out.flush();
+                            readLine(in);
+                        }
                         for (int end = round + ROUNDS_PER_CONNECTION; round < end && !stop.get(); round++) {
                             if (paused.get()) {
                                 Thread.sleep(5);
                                 continue;
                             }
-                            int size = round % 2 == 0 ? 1 : PIPELINE;
+                            int size = BATCH_SIZES[round % BATCH_SIZES.length];
                             bytes.reset();
                             int expected = batch(requests, bytes, round, size);
                             byte[] request = bytes.toByteArray();
@@ -247,11 +257,20 @@ public final class JitWarmUp {
         return t;
     }
 
+    private static void readLine(InputStream in) throws IOException {
+        for (int b = 0; b != '\n'; ) {
+            b = in.read();
+            if (b < 0) {
+                throw new IOException("the warm-up proxy closed the connection");
+            }
+        }
+    }
+
     /** GET, SET and a 10-key MGET in turn (get, set, multi-key get); the stub's replies have known sizes. */
     private static int batch(Requests requests, ByteArrayOutputStream out, int round, int size) {
         int expected = 0;
         for (int i = 0; i < size; i++) {
-            int n = round * PIPELINE + i;
+            int n = round * DEEP_PIPELINE + i;
             switch (n % 3) {
                 case 0:
                     expected += requests.get(out, key(n));
@@ -277,6 +296,9 @@ public final class JitWarmUp {
         int set(ByteArrayOutputStream out, String key);
 
         int multiGet(ByteArrayOutputStream out, String[] keys);
+
+        /** A request the proxy answers with a one-line error and keeps the connection; null if none. */
+        byte[] refused();
     }
 
     private static final Requests REDIS = new Requests() {
@@ -304,6 +326,11 @@ public final class JitWarmUp {
             }
             return expected;
         }
+
+        @Override
+        public byte[] refused() {
+            return resp("CONFIG", "GET", "save");
+        }
     };
 
     private static final Requests MEMCACHE = new Requests() {
@@ -327,6 +354,11 @@ public final class JitWarmUp {
                 expected += valueBlockSize(key);
             }
             return expected;
+        }
+
+        @Override
+        public byte[] refused() {
+            return null;
         }
     };
 
