@@ -59,7 +59,12 @@ public final class JitWarmUp {
     /** Pools warmed up: enough to compile every path; a config of dozens would only take longer. */
     private static final int MAX_POOLS = 4;
     private static final int CONNECTIONS_PER_POOL = 2;
-    private static final int WARM_UP_TIMEOUT_MS = 5000;
+    /**
+     * The stand-ins' request timeout: short, so their timeout timers fire and re-arm during the warm-up (a
+     * scheduled task first coming due later would send the compiled event loop back to the interpreter), yet far
+     * above the stubs' answer times.
+     */
+    private static final int WARM_UP_TIMEOUT_MS = 250;
     private static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** The compilers count as quiet after this long without compiling. */
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
