@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer every request themselves, so no configured server sees a byte; and the event loops are not shut down,
  * which would send their compiled code back to the interpreter.
  */
-public final class JitWarmUp {
+final class JitWarmUp {
     private static final Logger log = LoggerFactory.getLogger(JitWarmUp.class);
     private static final int VALUE_SIZE = 32;
     private static final int LARGE_VALUE = 4096;
