@@ -140,11 +140,20 @@ public final class SliceAssembler {
      */
     public void writeTo(Channel channel, ByteBufAllocator alloc) {
         int n = makeParts(alloc);
-        for (int i = 0; i < n; i++) {
-            channel.write(parts[i], channel.voidPromise());
+        int handedOver = 0;
+        try {
+            while (handedOver < n) {
+                // Handed over before the call: a write that throws has released its buffer itself.
+                channel.write(parts[handedOver++], channel.voidPromise());
+            }
+        } finally {
+            // Whatever happens, the assembler is left empty for the next connection, and nothing leaks.
+            for (int i = handedOver; i < n; i++) {
+                parts[i].release();
+            }
+            clearParts(n);
+            clear();
         }
-        clearParts(n);
-        clear();
     }
 
     /**

@@ -109,6 +109,26 @@ class SliceAssemblerTest {
     }
 
     @Test
+    void writingToAClosedChannelReleasesEverythingAndLeavesTheAssemblerEmpty() {
+        EmbeddedChannel closed = new EmbeddedChannel();
+        closed.close();
+        ByteBuf small = buf("+OK\r\n");
+        ByteBuf large = buf("v".repeat(SliceAssembler.SHARE_AT));
+        assembler.addOwned(small);
+        assembler.addOwned(buf(":1\r\n"));
+        assembler.addOwned(large);
+        assembler.writeTo(closed, ALLOC);
+        assertThat(small.refCnt()).isZero();
+        assertThat(large.refCnt()).isZero();
+
+        assembler.addOwned(buf("+PONG\r\n"));
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).hasSize(1);
+        assertThat(text(out.get(0))).isEqualTo("+PONG\r\n");
+    }
+
+    @Test
     void anEmptyOwnedBufferIsReleasedAndWritesNothing() {
         ByteBuf empty = Unpooled.directBuffer(8);
         assembler.addOwned(empty);
