@@ -34,8 +34,11 @@ final class CommandLineOptions {
     static final int MAX_MBUF_SIZE = 16_777_216;
     /** Loopback: the metrics name servers and traffic; scraping from elsewhere is an explicit choice. */
     static final String DEFAULT_METRICS_ADDR = "127.0.0.1";
-    /** Long enough for the compilers to finish on two busy cores; a warm-up usually stops sooner. */
-    static final int DEFAULT_WARMUP_MS = 3000;
+    /**
+     * A bound: the warm-up stops as soon as the compilers are done, 2-5 s on two cores. Cut at 3 s it left
+     * 0.55 s of compiling to the first real traffic (docs/performance.md).
+     */
+    static final int DEFAULT_WARMUP_MS = 6000;
 
     @Spec
     private CommandSpec spec;

@@ -22,7 +22,7 @@ class CommandLineOptionsTest {
     @Test
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
-                30000, null, 16384, false, CommandLineOptions.defaultThreads(), 0, "127.0.0.1", 3000));
+                30000, null, 16384, false, CommandLineOptions.defaultThreads(), 0, "127.0.0.1", 6000));
     }
 
     @Test
@@ -30,7 +30,7 @@ class CommandLineOptionsTest {
         assertThat(launch("-v", "7", "-o", "w.log", "-c", "a.yml", "-s", "22223", "-a", "127.0.0.1", "-i", "1000",
                 "-p", "w.pid", "-m", "512", "-d", "--threads", "3"))
                 .isEqualTo(new LaunchOptions(Path.of("a.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                        Path.of("w.pid"), 512, true, 3, 0, "127.0.0.1", 3000));
+                        Path.of("w.pid"), 512, true, 3, 0, "127.0.0.1", 6000));
         assertThat(launch("-v3", "-cb.yml", "-dm1024").confFile()).isEqualTo(Path.of("b.yml"));
         assertThat(launch("-dm1024").mbufSize()).isEqualTo(1024);
         assertThat(launch("-v3").verbosity()).isEqualTo(3);
