@@ -101,20 +101,19 @@ final class JitWarmUp {
         Queue<Channel> stubChannels = new ConcurrentLinkedQueue<>();
         Proxy standIn = null;
         try {
-            int redisStub = freePort();
-            int memcacheStub = freePort();
+            // One stub per protocol, started by the first pool that needs it; 0 until then.
+            int redisStub = 0;
+            int memcacheStub = 0;
             List<ServerPool> pools = new ArrayList<>();
             for (ServerPool pool : proxy.pools().subList(0, Math.min(MAX_POOLS, proxy.pools().size()))) {
-                PoolConfig config = standIn(pool.config(), pool.config().redis() ? redisStub : memcacheStub);
-                pools.add(new ServerPool(pools.size(), config, pool.protocol()));
-            }
-            for (boolean redis : new boolean[] {true, false}) {
-                for (ServerPool pool : pools) {
-                    if (pool.config().redis() == redis) {
-                        startStub(proxy, pool.protocol(), redis ? redisStub : memcacheStub, redis, stubChannels);
-                        break;
-                    }
+                boolean redis = pool.config().redis();
+                if (redis && redisStub == 0) {
+                    redisStub = startStub(proxy, pool.protocol(), true, stubChannels);
+                } else if (!redis && memcacheStub == 0) {
+                    memcacheStub = startStub(proxy, pool.protocol(), false, stubChannels);
                 }
+                PoolConfig config = standIn(pool.config(), redis ? redisStub : memcacheStub);
+                pools.add(new ServerPool(pools.size(), config, pool.protocol()));
             }
             standIn = new Proxy(proxy, pools);
             standIn.start();
@@ -406,8 +405,8 @@ final class JitWarmUp {
      * A server that answers each request it decodes at once: a value of {@link #valueSize} for every key read,
      * OK (STORED) for anything else (SET, AUTH, SELECT).
      */
-    private static void startStub(Proxy proxy, Protocol protocol, int port, boolean redis,
-                                  Queue<Channel> channels) {
+    /** Starts a stub on a free loopback port of the proxy's loops and returns the port. */
+    private static int startStub(Proxy proxy, Protocol protocol, boolean redis, Queue<Channel> channels) {
         Channel listener = new ServerBootstrap()
                 .group(proxy.loops())
                 .channel(proxy.transport().serverChannel)
@@ -420,8 +419,9 @@ final class JitWarmUp {
                         ch.pipeline().addLast(protocol.newRequestDecoder(messages), new StubReplies(messages, redis));
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
         channels.add(listener);
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     private static final class StubReplies extends SimpleChannelInboundHandler<Message> {
@@ -437,9 +437,10 @@ final class JitWarmUp {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Message request) {
             ByteBuf reply = ctx.alloc().directBuffer();
-            String command = request.command() == null ? "" : request.command().commandName().toLowerCase();
-            boolean read = command.equals("get") || command.equals("mget");
-            if (redis && command.equals("mget")) {
+            String command = request.command() == null ? "" : request.command().commandName();
+            boolean multiGet = command.equalsIgnoreCase("mget");
+            boolean read = multiGet || command.equalsIgnoreCase("get");
+            if (redis && multiGet) {
                 reply.writeCharSequence("*" + request.keyCount() + "\r\n", StandardCharsets.US_ASCII);
             }
             for (int k = 0; read && k < request.keyCount(); k++) {
