@@ -18,6 +18,8 @@ public abstract class ReplyDecoder extends ByteToMessageDecoder {
     protected final MessagePool messages;
     /** The reply being read, taken from {@link #messages}; null between replies. */
     protected Message reply;
+    /** Next byte to parse, relative to the reader index (the start of the reply); its length once it is whole. */
+    protected int pos;
     /** Where the search for the current line's end resumes, relative to the reader index: a line is scanned once. */
     protected int lineScan;
     private boolean broken;
@@ -26,8 +28,37 @@ public abstract class ReplyDecoder extends ByteToMessageDecoder {
         this.messages = messages;
     }
 
+    /**
+     * Reads on in the current reply from {@link #pos}; true once it is whole, {@link #pos} then being its length.
+     * False while more bytes are needed: the decoder's state keeps its place, and the next call resumes there.
+     */
+    protected abstract boolean readReply(ByteBuf in);
+
+    /** A new reply starts at the reader index; {@link #reply} is fresh and {@link #pos} is 0. */
+    protected void replyStarted(ByteBuf in) {
+    }
+
     /** Decodes as many whole replies as {@code in} holds, keeping its place in a partial one. */
-    protected abstract void decodeReplies(ByteBuf in, List<Object> out);
+    private void decodeReplies(ByteBuf in, List<Object> out) {
+        for (;;) {
+            if (reply == null) {
+                if (!in.isReadable()) {
+                    return;
+                }
+                reply = messages.take();
+                pos = 0;
+                lineScan = 0;
+                replyStarted(in);
+            }
+            if (!readReply(in)) {
+                return;
+            }
+            Message whole = reply;
+            reply = null;
+            whole.setBuf(in.readRetainedSlice(pos));
+            out.add(whole);
+        }
+    }
 
     /**
      * Relative index of the CR ending the line that starts at relative {@code pos}, or -1 while the line is

@@ -7,7 +7,6 @@ import io.walnut.proto.ProtocolException;
 import io.walnut.proto.ReplyDecoder;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Server receive, bytes half: memcached ASCII replies to {@link Message}s, each a retained slice of the bytes as
@@ -42,8 +41,6 @@ public final class MemcacheReplyDecoder extends ReplyDecoder {
     private static final byte[] ERROR_WORD = ascii("ERROR");
     private static final byte[][] ERROR_PREFIXES = {ascii("ERROR "), ascii("CLIENT_ERROR "), ascii("SERVER_ERROR ")};
 
-    /** Next byte to parse, relative to the reader index (the start of the reply). */
-    private int pos;
     /** Relative start of the VALUE block being read. */
     private int blockStart;
     /** A VALUE block whose line is read: the size of its data with CRLF, else -1. */
@@ -54,36 +51,24 @@ public final class MemcacheReplyDecoder extends ReplyDecoder {
     }
 
     @Override
-    protected void decodeReplies(ByteBuf in, List<Object> out) {
+    protected boolean readReply(ByteBuf in) {
         for (;;) {
-            if (reply == null) {
-                if (!in.isReadable()) {
-                    return;
-                }
-                reply = messages.take();
-                pos = 0;
-                lineScan = 0;
-            }
             if (pendingData >= 0) {
                 if (!readValueData(in)) {
-                    return;
+                    return false;
                 }
                 continue;
             }
             int lineEnd = findLineEnd(in, pos, MAX_LINE);
             if (lineEnd < 0) {
-                return;
+                return false;
             }
             int lineStart = pos;
             pos = lineEnd + 2;
             lineScan = pos;
-            if (!lineDone(in, lineStart, lineEnd)) {
-                continue;
+            if (lineDone(in, lineStart, lineEnd)) {
+                return true;
             }
-            Message m = reply;
-            reply = null;
-            m.setBuf(in.readRetainedSlice(pos));
-            out.add(m);
         }
     }
 

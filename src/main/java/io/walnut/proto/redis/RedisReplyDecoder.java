@@ -7,7 +7,6 @@ import io.walnut.proto.ProtocolException;
 import io.walnut.proto.ReplyDecoder;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Server receive, bytes half: RESP2 replies ({@code + - : $ *}, nested arrays, nulls) to {@link Message}s, each
@@ -31,8 +30,6 @@ public final class RedisReplyDecoder extends ReplyDecoder {
     private static final int ITEM_DONE = 1;
     private static final int ARRAY_OPENED = 2;
 
-    /** Next byte to parse, relative to the reader index (the start of the reply). */
-    private int pos;
     /** Relative start of the top-level element being read. */
     private int elementStart;
     /** Remaining elements of each open array, innermost last. */
@@ -49,27 +46,20 @@ public final class RedisReplyDecoder extends ReplyDecoder {
     }
 
     @Override
-    protected void decodeReplies(ByteBuf in, List<Object> out) {
+    protected void replyStarted(ByteBuf in) {
+        reply.setKind(in.getByte(in.readerIndex()));
+        depth = 0;
+    }
+
+    @Override
+    protected boolean readReply(ByteBuf in) {
         for (;;) {
-            if (reply == null) {
-                if (!in.isReadable()) {
-                    return;
-                }
-                reply = messages.take();
-                reply.setKind(in.getByte(in.readerIndex()));
-                pos = 0;
-                depth = 0;
-            }
             int read = readItem(in);
             if (read == NEED_MORE) {
-                return;
+                return false;
             }
             if (read == ITEM_DONE && itemDone()) {
-                Message m = reply;
-                reply = null;
-                m.setBuf(in.readRetainedSlice(pos));
-                pos = 0;
-                out.add(m);
+                return true;
             }
         }
     }
