@@ -22,8 +22,8 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Compiles the request path before the pools open. Stand-ins of the configured pools (same hash, hash tag,
- * distribution, server names and weights, so the same branches get compiled) listen on free loopback ports, on
+ * distribution, server names and weights, so the same branches get compiled) listen on loopback ports, on
  * the proxy's own event loops, in front of a stub server per protocol; they are sent GET, SET and MGET (get, set
  * and multi-key get), alone and pipelined, small and 4 KiB values, until the JIT compilers go quiet or the time
  * is up. Without it the first seconds of traffic run in the interpreter while the compilers take a core: on two
@@ -117,12 +117,13 @@ final class JitWarmUp {
             }
             standIn = new Proxy(proxy, pools);
             standIn.start();
+            List<SocketAddress> listening = standIn.listenerAddresses();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicBoolean paused = new AtomicBoolean();
             List<Thread> drivers = new ArrayList<>();
             for (ServerPool pool : pools) {
                 for (int c = 0; c < CONNECTIONS_PER_POOL; c++) {
-                    drivers.add(driver(pool.config(), stop, paused, requests));
+                    drivers.add(driver(pool.config(), listening.get(pool.index()), stop, paused, requests));
                 }
             }
             drivers.forEach(Thread::start);
@@ -143,13 +144,12 @@ final class JitWarmUp {
 
     /**
      * The pool as configured (hash, hash tag, distribution, server names and weights, so the same branches
-     * are taken and compiled), but listening on a free loopback port, with every server at the stub, and
-     * never ejecting one.
+     * are taken and compiled), but listening on a loopback port of the kernel's choosing, with every server at
+     * the stub, and never ejecting one.
      */
-    private static PoolConfig standIn(PoolConfig pool, int stubPort) throws IOException {
-        int port = freePort();
-        ListenAddress listen = new ListenAddress("127.0.0.1:" + port,
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), null, 0);
+    private static PoolConfig standIn(PoolConfig pool, int stubPort) {
+        ListenAddress listen = new ListenAddress("127.0.0.1:0",
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, 0);
         List<ServerSpec> servers = new ArrayList<>();
         for (ServerSpec s : pool.servers()) {
             servers.add(new ServerSpec(s.index(), s.name(), "127.0.0.1", stubPort, null, s.weight(), s.text()));
@@ -207,7 +207,8 @@ final class JitWarmUp {
      * {@link #ROUNDS_PER_CONNECTION} batches, each opened (redis) with a command the proxy refuses, as
      * redis-benchmark's CONFIG GET is.
      */
-    private static Thread driver(PoolConfig pool, AtomicBoolean stop, AtomicBoolean paused, AtomicLong sent) {
+    private static Thread driver(PoolConfig pool, SocketAddress proxy, AtomicBoolean stop, AtomicBoolean paused,
+                                 AtomicLong sent) {
         Requests requests = pool.redis() ? REDIS : MEMCACHE;
         Thread t = new Thread(() -> {
             try {
@@ -216,7 +217,7 @@ final class JitWarmUp {
                 for (int round = 0; !stop.get(); ) {
                     try (Socket socket = new Socket()) {
                         socket.setTcpNoDelay(true);
-                        socket.connect(pool.listen().tcp(), 2000);
+                        socket.connect(proxy, 2000);
                         socket.setSoTimeout(2000);
                         OutputStream out = socket.getOutputStream();
                         InputStream in = socket.getInputStream();
@@ -463,12 +464,6 @@ final class JitWarmUp {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -96,6 +97,11 @@ public final class Proxy implements AutoCloseable {
 
     EventLoopGroup loops() {
         return loops;
+    }
+
+    /** Where each pool listens once {@link #start started}, in pool order: a port given as 0 is the one bound. */
+    List<SocketAddress> listenerAddresses() {
+        return listeners.stream().map(Channel::localAddress).toList();
     }
 
     /** Binds every pool's listener and, for pools with {@code preconnect}, connects to their servers. */
