@@ -109,8 +109,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean closeAfter = request.closeAfter || !rejected && quit;
         if (!request.noreply || rejected) {
             outQueue.add(request);
-            if (request.buf != null) {
-                hold(request, request.buf.readableBytes());
+            if (request.hasBytes()) {
+                hold(request, request.length);
             }
         }
         if (rejected) {
@@ -141,7 +141,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         switch (request.command.route()) {
             case KEY:
-                forward(request, placement.serverIndex(request.buf, request.keyStart(0), request.keyLength(0)));
+                forward(request, request.serverOfKey(placement, 0));
                 break;
             case PLACEHOLDER:
                 forward(request, placement.serverIndex(ServerPool.PLACEHOLDER_KEY));
@@ -164,7 +164,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void answer(Message request, ByteBuf reply) {
         request.peer = worker.messages.take();
-        request.peer.buf = reply;
+        request.peer.setBuf(reply);
         request.done = true;
         worker.flushLater(this);
     }
@@ -189,7 +189,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             worker.release(request);
         } else {
             connections.latency.record(worker.readTime() - request.receivedAtNanos);
-            hold(request, request.peer.buf.readableBytes());
+            hold(request, request.peer.length);
             worker.flushLater(this);
         }
     }
@@ -197,7 +197,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** A request (or fragment) could not be served: its reply is the protocol's error for {@code reason}. */
     void requestFailed(Message request, String reason) {
         request.peer = worker.messages.take();
-        request.peer.buf = protocol.errorReply(reason);
+        request.peer.setBuf(protocol.errorReply(reason));
         request.failed = true;
         // Counted as twemproxy does, when an error is written: not for a client that has gone.
         if (request.parent == null && !request.swallow) {
@@ -235,13 +235,16 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 // twemproxy answers a multi-key request with the error of its first failed fragment.
                 parent.failed = true;
                 connections.stats[FORWARD_ERROR]++;
-                reply.buf = fragment.peer.buf.retainedDuplicate();
+                reply.shareBytes(fragment.peer);
                 return reply;
             }
         }
         // A gathered request's reply is its phase two's, as the server gave it.
-        reply.buf = parent.gathered ? parent.fragments[0].peer.buf.retainedDuplicate()
-                : protocol.merge(Worker.ALLOCATOR, parent);
+        if (parent.gathered) {
+            reply.shareBytes(parent.fragments[0].peer);
+        } else {
+            reply.setBuf(protocol.merge(Worker.ALLOCATOR, parent));
+        }
         return reply;
     }
 
@@ -257,8 +260,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         Message request;
         while ((request = outQueue.peek()) != null && request.done) {
             outQueue.poll();
-            out.addOwned(request.peer.buf);
-            request.peer.buf = null;
+            request.peer.moveBytesTo(out);
             heldBytes -= request.heldBytes;
             boolean close = request.closeAfter;
             worker.release(request);

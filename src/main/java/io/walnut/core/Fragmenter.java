@@ -2,6 +2,7 @@ package io.walnut.core;
 
 import io.netty.buffer.ByteBuf;
 import io.walnut.dist.Placement;
+import io.walnut.proto.Protocol;
 import io.walnut.stats.PoolMetric;
 
 import java.util.Arrays;
@@ -48,7 +49,7 @@ final class Fragmenter {
 
     /** Client receive for a gathered request: whole to the first key's server, or phase one. */
     void gather(Message parent, Placement placement) {
-        int target = placement.serverIndex(parent.buf, parent.keyStart(0), parent.keyLength(0));
+        int target = parent.serverOfKey(placement, 0);
         parent.serverIndex = target;
         if (group(parent, placement, target) == 0) {
             parent.fragmentCount = 0;
@@ -76,7 +77,7 @@ final class Fragmenter {
         parent.fragmentCount = 1;
         parent.fragmentsDone = 0;
         Message phaseTwo = newFragment(parent, parent.serverIndex);
-        phaseTwo.buf = run;
+        phaseTwo.setBuf(run);
         parent.fragments[0] = phaseTwo;
         connections.connectionFor(parent.serverIndex).enqueue(phaseTwo);
         return true;
@@ -94,7 +95,7 @@ final class Fragmenter {
         }
         Arrays.fill(keysPerServer, 0);
         for (int i = 0; i < keys; i++) {
-            int server = placement.serverIndex(parent.buf, parent.keyStart(i), parent.keyLength(i));
+            int server = parent.serverOfKey(placement, i);
             serverOfKey[i] = server;
             if (server != skipServer) {
                 keysPerServer[server]++;
@@ -142,9 +143,10 @@ final class Fragmenter {
             if (count > 0) {
                 Message fragment = newFragment(parent, s);
                 int from = runEnd[s] - count;
-                fragment.buf = gathering
-                        ? connections.pool.protocol().gather(Worker.ALLOCATOR, parent, keysByFragment, from, count)
-                        : connections.pool.protocol().fragment(Worker.ALLOCATOR, parent, keysByFragment, from, count);
+                Protocol protocol = connections.pool.protocol();
+                fragment.setBuf(gathering
+                        ? protocol.gather(Worker.ALLOCATOR, parent, keysByFragment, from, count)
+                        : protocol.fragment(Worker.ALLOCATOR, parent, keysByFragment, from, count));
                 parent.fragments[fragmentOfServer[s]] = fragment;
             }
         }

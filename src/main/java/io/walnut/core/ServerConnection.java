@@ -105,7 +105,7 @@ final class ServerConnection {
     void enqueue(Message request) {
         long now = worker.readTime();
         request.queuedAtNanos = now;
-        int bytes = request.buf.readableBytes();
+        int bytes = request.length;
         request.wireLength = bytes;
         stats[REQUESTS]++;
         stats[REQUEST_BYTES] += bytes;
@@ -137,8 +137,7 @@ final class ServerConnection {
         SliceAssembler out = worker.output;
         Message request;
         while ((request = inQueue.poll()) != null) {
-            out.addOwned(request.buf);
-            request.buf = null;
+            request.moveBytesTo(out);
             if (!request.internal) {
                 stats[IN_QUEUE]--;
                 stats[IN_QUEUE_BYTES] -= request.wireLength;
@@ -186,7 +185,7 @@ final class ServerConnection {
         latency.record(worker.readTime() - request.queuedAtNanos);
         if (!request.swallow && (request.parent == null || !request.parent.swallow)) {
             stats[RESPONSES]++;
-            stats[RESPONSE_BYTES] += reply.buf.readableBytes();
+            stats[RESPONSE_BYTES] += reply.length;
         }
         request.peer = reply;
         request.client.requestDone(request);
@@ -242,7 +241,7 @@ final class ServerConnection {
         long now = System.nanoTime();
         for (int i = handshake.size() - 1; i >= 0; i--) {
             Message m = worker.messages.take();
-            m.buf = handshake.get(i).duplicate();
+            m.setBuf(handshake.get(i).duplicate());
             m.internal = true;
             m.queuedAtNanos = now;
             inQueue.addFirst(m);

@@ -55,7 +55,7 @@ public abstract class ReplyDecoder extends ByteToMessageDecoder {
             }
             Message whole = reply;
             reply = null;
-            whole.setBuf(in.readRetainedSlice(pos));
+            whole.takeBytes(in, pos);
             out.add(whole);
         }
     }

@@ -93,11 +93,24 @@ public final class SliceAssembler {
 
     /** Appends all readable bytes of {@code source} and takes it over: the assembler releases it. */
     public void addOwned(ByteBuf source) {
-        if (source.isReadable()) {
-            append(source, source.readerIndex(), source.readableBytes(), true);
-        } else {
+        addOwned(source, source.readerIndex(), source.readableBytes());
+    }
+
+    /**
+     * Appends {@code source[index, index+length)} and takes over one reference to {@code source}: the assembler
+     * releases it. Ranges of one buffer that follow each other (requests or replies of one read) become one.
+     */
+    public void addOwned(ByteBuf source, int index, int length) {
+        int last = count - 1;
+        if (length == 0 || last >= 0 && owned[last] && sources[last] == source
+                && starts[last] + lengths[last] == index) {
+            if (length > 0) {
+                lengths[last] += length;
+            }
             source.release();
+            return;
         }
+        append(source, index, length, true);
     }
 
     private void append(ByteBuf source, int index, int length, boolean own) {
@@ -203,13 +216,19 @@ public final class SliceAssembler {
         return lengths[i] >= SHARE_AT && sources[i] != scratch;
     }
 
-    /** Piece {@code i} without a copy: an owned source is handed on whole, any other is sliced. */
+    /** Piece {@code i} without a copy: an owned source that is all piece is handed on, any other is sliced. */
     private ByteBuf share(int i) {
+        ByteBuf source = sources[i];
         if (owned[i]) {
             owned[i] = false;
-            return sources[i];
+            if (starts[i] == source.readerIndex() && lengths[i] == source.readableBytes()) {
+                return source;
+            }
+            ByteBuf slice = source.retainedSlice(starts[i], lengths[i]);
+            source.release();
+            return slice;
         }
-        return sources[i].retainedSlice(starts[i], lengths[i]);
+        return source.retainedSlice(starts[i], lengths[i]);
     }
 
     /** Pieces {@code [from, to)} copied into one new buffer of exactly their size. */

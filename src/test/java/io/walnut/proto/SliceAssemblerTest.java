@@ -39,12 +39,14 @@ class SliceAssemblerTest {
 
     @Test
     void largePiecesAreSharedNotCopied() {
+        ByteBuf header = buf("$4096\r\n");
         ByteBuf large = buf("x".repeat(SliceAssembler.SHARE_AT));
-        ByteBuf built = assembler.add(buf("$4096\r\n")).add(large).build(ALLOC);
+        ByteBuf built = assembler.add(header).add(large).build(ALLOC);
         written.add(built);
         assertThat(large.refCnt()).isEqualTo(2);
         large.setByte(0, 'y');
         assertThat(text(built)).startsWith("$4096\r\ny");
+        header.release();
         large.release();
     }
 
@@ -135,6 +137,38 @@ class SliceAssemblerTest {
         assembler.writeTo(channel, ALLOC);
         assertThat(empty.refCnt()).isZero();
         assertThat(flushed()).isEmpty();
+    }
+
+    @Test
+    void ownedRangesThatFollowEachOtherInOneBufferBecomeOnePieceHoldingOneReference() {
+        // The decoder's reference, and one for each of three messages of one read.
+        ByteBuf read = buf("*1\r\n$4\r\nPING\r\n" + "*1\r\n$4\r\nPING\r\n" + "+garbage");
+        read.retain(3);
+        assembler.addOwned(read, 0, 14);
+        assembler.addOwned(read, 14, 14);
+        assertThat(read.refCnt()).as("the second range joined the first and gave back its reference").isEqualTo(3);
+        assembler.addOwned(read, 0, 3);
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).hasSize(1);
+        assertThat(text(out.get(0))).isEqualTo("*1\r\n$4\r\nPING\r\n".repeat(2) + "*1\r");
+        assertThat(read.refCnt()).isEqualTo(1);
+        read.release();
+    }
+
+    @Test
+    void aLargeOwnedRangeIsSharedAsASliceAndItsReferenceMovesToTheSlice() {
+        ByteBuf read = buf("$4096\r\n" + "v".repeat(SliceAssembler.SHARE_AT) + "\r\n+OK\r\n");
+        read.retain();
+        assembler.addOwned(read, 0, SliceAssembler.SHARE_AT + 9);
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).readableBytes()).isEqualTo(SliceAssembler.SHARE_AT + 9);
+        read.setByte(7, 'w');
+        assertThat(text(out.get(0))).as("shared, not copied").startsWith("$4096\r\nw");
+        assertThat(read.refCnt()).as("the decoder's and the slice's").isEqualTo(2);
+        read.release();
     }
 
     private List<ByteBuf> flushed() {

@@ -108,7 +108,7 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
                 m.setCommand(parser.command);
                 m.setNoreply(parser.noreply);
                 if (parser.dataLength < 0) {
-                    m.setBuf(in.readRetainedSlice(lineLength));
+                    m.takeBytes(in, lineLength);
                     out.add(m);
                 } else {
                     request = m;
@@ -167,7 +167,7 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
         }
         Message m = request;
         request = null;
-        m.setBuf(in.readRetainedSlice(dataStart + dataLength + 2));
+        m.takeBytes(in, dataStart + dataLength + 2);
         out.add(m);
         state = State.LINE;
         return true;

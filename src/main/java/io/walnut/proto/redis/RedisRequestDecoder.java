@@ -211,7 +211,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
 
     private Message finishRequest(ByteBuf in) {
         Message m = request;
-        m.setBuf(in.readRetainedSlice(pos));
+        m.takeBytes(in, pos);
         resetForNextRequest();
         return m;
     }
