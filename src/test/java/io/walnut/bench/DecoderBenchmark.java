@@ -13,24 +13,16 @@ import io.walnut.dist.DistributionType;
 import io.walnut.hash.HashFunction;
 import io.walnut.proto.Protocol;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The bytes halves of client receive and server receive: one read of a pipeline of {@value #REQUESTS} requests
@@ -47,14 +39,10 @@ import java.util.concurrent.TimeUnit;
  * ({@code -f 1 -wi 1 -i 1} for a quick check). The gc profiler's {@code gc.alloc.rate.norm} is the allocation per
  * request, which should stay near 0 bytes once the message pool is warm.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 // On FastThreadLocalThreads, as on the proxy's event loops: elsewhere Netty's recyclers allocate afresh.
-@Fork(value = 1, jvmArgsAppend = {"-Djmh.executor=CUSTOM", "-Djmh.executor.class=io.walnut.bench.EventLoopLikeExecutor"})
-public class DecoderBenchmark {
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Djmh.executor=CUSTOM",
+    "-Djmh.executor.class=io.walnut.bench.EventLoopLikeExecutor"})
+public class DecoderBenchmark extends NanoBenchmark {
     static final int REQUESTS = 300;
 
     @Param({"redis", "memcache"})

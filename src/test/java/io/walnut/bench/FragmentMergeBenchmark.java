@@ -19,24 +19,16 @@ import io.walnut.proto.redis.RedisProtocol;
 import io.walnut.proto.redis.RedisReplyDecoder;
 import io.walnut.proto.redis.RedisRequestDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A multi-key request's own cost in the proxy: an MGET of {@link #keys} keys over three servers (ketama,
@@ -53,14 +45,10 @@ import java.util.concurrent.TimeUnit;
  * ({@code -f 1 -wi 1 -i 1} for a quick check). The gc profiler's {@code gc.alloc.rate.norm} is the allocation per
  * MGET.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 // On FastThreadLocalThreads, as on the proxy's event loops: elsewhere Netty's recyclers allocate afresh.
-@Fork(value = 1, jvmArgsAppend = {"-Djmh.executor=CUSTOM", "-Djmh.executor.class=io.walnut.bench.EventLoopLikeExecutor"})
-public class FragmentMergeBenchmark {
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Djmh.executor=CUSTOM",
+    "-Djmh.executor.class=io.walnut.bench.EventLoopLikeExecutor"})
+public class FragmentMergeBenchmark extends NanoBenchmark {
     private static final int SERVERS = 3;
 
     @Param({"10", "100"})

@@ -7,23 +7,14 @@ import io.walnut.dist.DistributionType;
 import io.walnut.dist.Placement;
 import io.walnut.hash.HashFunction;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Per-key routing cost: each hash function on a 16-byte key in a pooled direct buffer (as keys arrive from the
@@ -31,13 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp target/test-classes:<test classpath> org.openjdk.jmh.Main HashBenchmark -prof gc} (the gc
  * profiler shows the allocation per call, which should be 0 bytes).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class HashBenchmark {
+public class HashBenchmark extends NanoBenchmark {
     private static final int KEY_OFFSET = 13;
     private static final byte[] KEY = "user:{12345}:abc".getBytes(StandardCharsets.US_ASCII);
 

@@ -3,33 +3,18 @@ package io.walnut.bench;
 import io.walnut.config.ServerSpec;
 import io.walnut.dist.Ketama;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A ketama lookup over a continuum of 2, 16 or 100 servers, for hashes spread as real keys' are (one key over and
  * over, as in {@link HashBenchmark}, lets the CPU predict every branch of a search).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class KetamaBenchmark {
+public class KetamaBenchmark extends NanoBenchmark {
     private static final int HASHES = 4096;
 
     @Param({"2", "16", "100"})
