@@ -2,13 +2,12 @@ package io.walnut.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.walnut.proto.SliceAssembler;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-
+import static io.walnut.testing.Bytes.direct;
+import static io.walnut.testing.Bytes.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A message's bytes are a range of the buffer they were read into, held by one reference of its own. */
@@ -20,7 +19,7 @@ class MessageBytesTest {
 
     @Test
     void takeBytesHoldsOneReferenceAndReadsPast() {
-        ByteBuf read = buf(TWO_REQUESTS);
+        ByteBuf read = direct(TWO_REQUESTS);
         Message m = messages.take();
         m.takeBytes(read, FIRST);
         assertThat(read.readerIndex()).isEqualTo(FIRST);
@@ -36,7 +35,7 @@ class MessageBytesTest {
 
     @Test
     void sharedBytesAreTheSameBytesUnderAnotherReference() {
-        ByteBuf read = buf(TWO_REQUESTS);
+        ByteBuf read = direct(TWO_REQUESTS);
         read.skipBytes(FIRST);
         Message reply = messages.take();
         reply.takeBytes(read, read.readableBytes());
@@ -54,7 +53,7 @@ class MessageBytesTest {
 
     @Test
     void movedBytesLeaveWithTheAssemblersWriteAndTheMessageKeepsNone() {
-        ByteBuf read = buf(TWO_REQUESTS);
+        ByteBuf read = direct(TWO_REQUESTS);
         Message first = messages.take();
         Message second = messages.take();
         first.takeBytes(read, FIRST);
@@ -79,15 +78,5 @@ class MessageBytesTest {
         messages.recycle(first);
         messages.recycle(second);
         assertThat(channel.finishAndReleaseAll()).isFalse();
-    }
-
-    private static ByteBuf buf(String s) {
-        ByteBuf b = Unpooled.directBuffer(s.length());
-        b.writeCharSequence(s, StandardCharsets.ISO_8859_1);
-        return b;
-    }
-
-    private static String text(ByteBuf b) {
-        return b.toString(b.readerIndex(), b.readableBytes(), StandardCharsets.ISO_8859_1);
     }
 }

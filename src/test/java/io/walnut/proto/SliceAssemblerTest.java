@@ -7,11 +7,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.walnut.testing.Bytes.direct;
+import static io.walnut.testing.Bytes.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SliceAssemblerTest {
@@ -28,7 +29,7 @@ class SliceAssemblerTest {
 
     @Test
     void smallPiecesAreCopiedIntoOneBufferInOrder() {
-        ByteBuf source = buf("+OK\r\n:1\r\n$3\r\nabc\r\n");
+        ByteBuf source = direct("+OK\r\n:1\r\n$3\r\nabc\r\n");
         ByteBuf built = assembler.add(source, 5, 4).add(source, 0, 5).add(source, 9, 9).build(ALLOC);
         written.add(built);
         assertThat(text(built)).isEqualTo(":1\r\n+OK\r\n$3\r\nabc\r\n");
@@ -39,8 +40,8 @@ class SliceAssemblerTest {
 
     @Test
     void largePiecesAreSharedNotCopied() {
-        ByteBuf header = buf("$4096\r\n");
-        ByteBuf large = buf("x".repeat(SliceAssembler.SHARE_AT));
+        ByteBuf header = direct("$4096\r\n");
+        ByteBuf large = direct("x".repeat(SliceAssembler.SHARE_AT));
         ByteBuf built = assembler.add(header).add(large).build(ALLOC);
         written.add(built);
         assertThat(large.refCnt()).isEqualTo(2);
@@ -52,9 +53,9 @@ class SliceAssemblerTest {
 
     @Test
     void ownedSmallBuffersLeaveInOneWriteAndAreReleased() {
-        ByteBuf a = buf("+OK\r\n");
-        ByteBuf b = buf("$2\r\nhi\r\n");
-        ByteBuf c = buf(":7\r\n");
+        ByteBuf a = direct("+OK\r\n");
+        ByteBuf b = direct("$2\r\nhi\r\n");
+        ByteBuf c = direct(":7\r\n");
         assembler.addOwned(a);
         assembler.addOwned(b);
         assembler.addOwned(c);
@@ -67,7 +68,7 @@ class SliceAssemblerTest {
 
     @Test
     void anOwnedBufferAloneIsWrittenAsItIs() {
-        ByteBuf only = buf("+PONG\r\n");
+        ByteBuf only = direct("+PONG\r\n");
         assembler.addOwned(only);
         assembler.writeTo(channel, ALLOC);
         List<ByteBuf> out = flushed();
@@ -77,12 +78,12 @@ class SliceAssemblerTest {
 
     @Test
     void aLargeOwnedBufferSplitsTheRunsAroundItAndKeepsOrder() {
-        ByteBuf large = buf("v".repeat(SliceAssembler.SHARE_AT + 10));
-        assembler.addOwned(buf("a"));
-        assembler.addOwned(buf("b"));
+        ByteBuf large = direct("v".repeat(SliceAssembler.SHARE_AT + 10));
+        assembler.addOwned(direct("a"));
+        assembler.addOwned(direct("b"));
         assembler.addOwned(large);
-        assembler.addOwned(buf("c"));
-        assembler.addOwned(buf("d"));
+        assembler.addOwned(direct("c"));
+        assembler.addOwned(direct("d"));
         assembler.writeTo(channel, ALLOC);
         List<ByteBuf> out = flushed();
         assertThat(out).hasSize(3);
@@ -99,7 +100,7 @@ class SliceAssemblerTest {
         for (int i = 0; i < pieces; i++) {
             String s = String.valueOf((char) ('a' + i % 26)).repeat(piece);
             expected.append(s);
-            assembler.addOwned(buf(s));
+            assembler.addOwned(direct(s));
         }
         assembler.writeTo(channel, ALLOC);
         List<ByteBuf> out = flushed();
@@ -114,16 +115,16 @@ class SliceAssemblerTest {
     void writingToAClosedChannelReleasesEverythingAndLeavesTheAssemblerEmpty() {
         EmbeddedChannel closed = new EmbeddedChannel();
         closed.close();
-        ByteBuf small = buf("+OK\r\n");
-        ByteBuf large = buf("v".repeat(SliceAssembler.SHARE_AT));
+        ByteBuf small = direct("+OK\r\n");
+        ByteBuf large = direct("v".repeat(SliceAssembler.SHARE_AT));
         assembler.addOwned(small);
-        assembler.addOwned(buf(":1\r\n"));
+        assembler.addOwned(direct(":1\r\n"));
         assembler.addOwned(large);
         assembler.writeTo(closed, ALLOC);
         assertThat(small.refCnt()).isZero();
         assertThat(large.refCnt()).isZero();
 
-        assembler.addOwned(buf("+PONG\r\n"));
+        assembler.addOwned(direct("+PONG\r\n"));
         assembler.writeTo(channel, ALLOC);
         List<ByteBuf> out = flushed();
         assertThat(out).hasSize(1);
@@ -142,7 +143,7 @@ class SliceAssemblerTest {
     @Test
     void ownedRangesThatFollowEachOtherInOneBufferBecomeOnePieceHoldingOneReference() {
         // The decoder's reference, and one for each of three messages of one read.
-        ByteBuf read = buf("*1\r\n$4\r\nPING\r\n" + "*1\r\n$4\r\nPING\r\n" + "+garbage");
+        ByteBuf read = direct("*1\r\n$4\r\nPING\r\n" + "*1\r\n$4\r\nPING\r\n" + "+garbage");
         read.retain(3);
         assembler.addOwned(read, 0, 14);
         assembler.addOwned(read, 14, 14);
@@ -158,7 +159,7 @@ class SliceAssemblerTest {
 
     @Test
     void aLargeOwnedRangeIsSharedAsASliceAndItsReferenceMovesToTheSlice() {
-        ByteBuf read = buf("$4096\r\n" + "v".repeat(SliceAssembler.SHARE_AT) + "\r\n+OK\r\n");
+        ByteBuf read = direct("$4096\r\n" + "v".repeat(SliceAssembler.SHARE_AT) + "\r\n+OK\r\n");
         read.retain();
         assembler.addOwned(read, 0, SliceAssembler.SHARE_AT + 9);
         assembler.writeTo(channel, ALLOC);
@@ -178,15 +179,5 @@ class SliceAssemblerTest {
             written.add(b);
         }
         return written;
-    }
-
-    private static ByteBuf buf(String s) {
-        ByteBuf b = Unpooled.directBuffer(s.length());
-        b.writeCharSequence(s, StandardCharsets.ISO_8859_1);
-        return b;
-    }
-
-    private static String text(ByteBuf b) {
-        return b.toString(b.readerIndex(), b.readableBytes(), StandardCharsets.ISO_8859_1);
     }
 }
