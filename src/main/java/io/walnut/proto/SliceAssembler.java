@@ -74,15 +74,9 @@ public final class SliceAssembler {
 
     /** Appends {@code source[index, index+length)}; the source must stay alive until {@link #build}. */
     public SliceAssembler add(ByteBuf source, int index, int length) {
-        if (length == 0) {
-            return this;
+        if (length > 0 && !joinsLast(source, index, length, false)) {
+            append(source, index, length, false);
         }
-        int last = count - 1;
-        if (last >= 0 && sources[last] == source && starts[last] + lengths[last] == index) {
-            lengths[last] += length;
-            return this;
-        }
-        append(source, index, length, false);
         return this;
     }
 
@@ -101,16 +95,24 @@ public final class SliceAssembler {
      * releases it. Ranges of one buffer that follow each other (requests or replies of one read) become one.
      */
     public void addOwned(ByteBuf source, int index, int length) {
-        int last = count - 1;
-        if (length == 0 || last >= 0 && owned[last] && sources[last] == source
-                && starts[last] + lengths[last] == index) {
-            if (length > 0) {
-                lengths[last] += length;
-            }
-            source.release();
+        if (length == 0 || joinsLast(source, index, length, true)) {
+            source.release(); // nothing to hold, or the piece it joined holds the buffer already
             return;
         }
         append(source, index, length, true);
+    }
+
+    /**
+     * Extends the last piece by {@code source[index, index+length)} when that range follows it in the same buffer
+     * (an owned range only joins a piece that owns its buffer too); false if it does not.
+     */
+    private boolean joinsLast(ByteBuf source, int index, int length, boolean own) {
+        int last = count - 1;
+        if (last < 0 || sources[last] != source || starts[last] + lengths[last] != index || own && !owned[last]) {
+            return false;
+        }
+        lengths[last] += length;
+        return true;
     }
 
     private void append(ByteBuf source, int index, int length, boolean own) {
