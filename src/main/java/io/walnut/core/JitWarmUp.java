@@ -310,7 +310,7 @@ final class JitWarmUp {
         @Override
         public int get(ByteArrayOutputStream out, String key) {
             out.writeBytes(resp("GET", key));
-            return bulkSize(key);
+            return valueReplySize(true, key);
         }
 
         @Override
@@ -327,7 +327,7 @@ final class JitWarmUp {
             out.writeBytes(resp(args));
             int expected = ("*" + keys.length + "\r\n").length();
             for (String key : keys) {
-                expected += bulkSize(key);
+                expected += valueReplySize(true, key);
             }
             return expected;
         }
@@ -356,7 +356,7 @@ final class JitWarmUp {
             out.writeBytes(ascii("get " + String.join(" ", keys) + "\r\n"));
             int expected = "END\r\n".length();
             for (String key : keys) {
-                expected += valueBlockSize(key);
+                expected += valueReplySize(false, key);
             }
             return expected;
         }
@@ -390,23 +390,20 @@ final class JitWarmUp {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static int bulkSize(String key) {
+    /** The line before the stub's value for {@code key}: a bulk header (redis) or a VALUE line (memcached). */
+    private static String valueHeader(boolean redis, String key) {
         int size = valueSize(key);
-        return ("$" + size + "\r\n").length() + size + 2;
+        return (redis ? "$" + size : "VALUE " + key + " 0 " + size) + "\r\n";
     }
 
-    private static int valueBlockSize(String key) {
-        int size = valueSize(key);
-        return ("VALUE " + key + " 0 " + size + "\r\n").length() + size + 2;
+    /** The bytes of the stub's value for {@code key}: its header, the value and CRLF. */
+    private static int valueReplySize(boolean redis, String key) {
+        return valueHeader(redis, key).length() + valueSize(key) + 2;
     }
 
     // ---- stub servers ----
 
-    /**
-     * A server that answers each request it decodes at once: a value of {@link #valueSize} for every key read,
-     * OK (STORED) for anything else (SET, AUTH, SELECT).
-     */
-    /** Starts a stub on a free loopback port of the proxy's loops and returns the port. */
+    /** Starts a stub on the proxy's loops, on a loopback port of the kernel's choosing, and returns the port. */
     private static int startStub(Proxy proxy, Protocol protocol, boolean redis, Queue<Channel> channels) {
         Channel listener = new ServerBootstrap()
                 .group(proxy.loops())
@@ -425,6 +422,10 @@ final class JitWarmUp {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /**
+     * A server that answers each request it decodes at once: a value of {@link #valueSize} for every key read,
+     * OK (STORED) for anything else (SET, AUTH, SELECT).
+     */
     private static final class StubReplies extends SimpleChannelInboundHandler<Message> {
         private final MessagePool messages;
         private final boolean redis;
@@ -447,10 +448,8 @@ final class JitWarmUp {
             for (int k = 0; read && k < request.keyCount(); k++) {
                 String key = request.buf().toString(request.keyStart(k), request.keyLength(k),
                         StandardCharsets.US_ASCII);
-                int size = valueSize(key);
-                String header = redis ? "$" + size : "VALUE " + key + " 0 " + size;
-                reply.writeCharSequence(header + "\r\n", StandardCharsets.US_ASCII);
-                reply.writeBytes(VALUE, 0, size).writeByte('\r').writeByte('\n');
+                reply.writeCharSequence(valueHeader(redis, key), StandardCharsets.US_ASCII);
+                reply.writeBytes(VALUE, 0, valueSize(key)).writeByte('\r').writeByte('\n');
             }
             if (!read) {
                 reply.writeCharSequence(redis ? "+OK\r\n" : "STORED\r\n", StandardCharsets.US_ASCII);
