@@ -1,5 +1,6 @@
 package io.walnut;
 
+import io.walnut.core.Proxy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,8 +18,8 @@ import java.util.List;
  * nutcracker's command line, parsed with picocli to behave like its {@code getopt_long}: the same short and
  * long options, clustering ({@code -tv5}), values that look like options ({@code -c -t}), a repeated option
  * overriding the earlier one, operands ignored, and each bad value reported with nutcracker's words as soon
- * as it is read. Plus Walnut's own {@code --threads},
- * {@code --metrics-port} and {@code --metrics-addr}.
+ * as it is read. Plus Walnut's own {@code --threads}, {@code --batch-window-us},
+ * {@code --metrics-port}, {@code --metrics-addr} and {@code --warmup-ms}.
  */
 @Command(name = "walnut")
 final class CommandLineOptions {
@@ -67,6 +68,7 @@ final class CommandLineOptions {
     private Path pidFile;
     private int mbufSize = DEFAULT_MBUF_SIZE;
     private int threads = defaultThreads();
+    private int batchWindowUs = Proxy.DEFAULT_BATCH_WINDOW_MICROS;
     private int metricsPort;
     private String metricsAddr = DEFAULT_METRICS_ADDR;
     private int warmupMs = DEFAULT_WARMUP_MS;
@@ -161,6 +163,11 @@ final class CommandLineOptions {
         threads = count;
     }
 
+    @Option(names = "--batch-window-us")
+    private void batchWindowUs(String value) {
+        batchWindowUs = number(value, "option --batch-window-us requires a number");
+    }
+
     @Option(names = "--metrics-port")
     private void metricsPort(String value) {
         int port = number(value, "option --metrics-port requires a number");
@@ -219,7 +226,7 @@ final class CommandLineOptions {
 
     LaunchOptions toLaunchOptions() {
         return new LaunchOptions(confFile, verbosity, logFile, statsPort, statsAddr, statsIntervalMs, pidFile,
-                mbufSize, daemonize, threads, metricsPort, metricsAddr, warmupMs);
+                mbufSize, daemonize, threads, batchWindowUs, metricsPort, metricsAddr, warmupMs);
     }
 
     /** The short name nutcracker would quote for an option, e.g. {@code c} for {@code --conf-file}. */

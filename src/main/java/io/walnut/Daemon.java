@@ -57,7 +57,8 @@ final class Daemon {
             args.addAll(List.of("-p", options.pidFile().toString()));
         }
         args.addAll(List.of("-m", Integer.toString(options.mbufSize()),
-                "--threads", Integer.toString(options.threads())));
+                "--threads", Integer.toString(options.threads()),
+                "--batch-window-us", Integer.toString(options.batchWindowUs())));
         if (options.metricsPort() != 0) {
             args.addAll(List.of("--metrics-port", Integer.toString(options.metricsPort())));
         }

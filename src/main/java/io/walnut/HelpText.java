@@ -1,5 +1,6 @@
 package io.walnut;
 
+import io.walnut.core.Proxy;
 import io.walnut.core.Transport;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
@@ -47,6 +48,8 @@ final class HelpText {
                 + CommandLineOptions.DEFAULT_MBUF_SIZE + " bytes)" + CRLF
                 + "      --threads=N        : set number of event loop threads (default: "
                 + CommandLineOptions.defaultThreads() + ")" + CRLF
+                + "      --batch-window-us=N : on a busy loop, write to a server at most once per N usec (default: "
+                + Proxy.DEFAULT_BATCH_WINDOW_MICROS + ", 0: off)" + CRLF
                 + "      --metrics-port=N   : serve Prometheus metrics over HTTP on this port (default: off)" + CRLF
                 + "      --metrics-addr=S   : set Prometheus metrics ip (default: "
                 + CommandLineOptions.DEFAULT_METRICS_ADDR + ")" + CRLF

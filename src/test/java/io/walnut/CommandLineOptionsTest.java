@@ -1,5 +1,6 @@
 package io.walnut;
 
+import io.walnut.core.Proxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +23,7 @@ class CommandLineOptionsTest {
     @Test
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
-                30000, null, 16384, false, CommandLineOptions.defaultThreads(), 0, "127.0.0.1", 6000));
+                30000, null, 16384, false, CommandLineOptions.defaultThreads(), Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0, "127.0.0.1", 6000));
     }
 
     @Test
@@ -30,7 +31,7 @@ class CommandLineOptionsTest {
         assertThat(launch("-v", "7", "-o", "w.log", "-c", "a.yml", "-s", "22223", "-a", "127.0.0.1", "-i", "1000",
                 "-p", "w.pid", "-m", "512", "-d", "--threads", "3"))
                 .isEqualTo(new LaunchOptions(Path.of("a.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                        Path.of("w.pid"), 512, true, 3, 0, "127.0.0.1", 6000));
+                        Path.of("w.pid"), 512, true, 3, Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0, "127.0.0.1", 6000));
         assertThat(launch("-v3", "-cb.yml", "-dm1024").confFile()).isEqualTo(Path.of("b.yml"));
         assertThat(launch("-dm1024").mbufSize()).isEqualTo(1024);
         assertThat(launch("-v3").verbosity()).isEqualTo(3);
@@ -40,9 +41,9 @@ class CommandLineOptionsTest {
     void longOptionsTakeEqualsOrSeparateValues() throws UsageException {
         assertThat(launch("--verbose=8", "--output", "x.log", "--conf-file=c.yml", "--stats-port=1",
                 "--stats-addr", "::1", "--stats-interval=0", "--pid-file=p", "--mbuf-size=16777216",
-                "--daemonize", "--threads=1", "--metrics-port=9121", "--metrics-addr", "0.0.0.0", "--warmup-ms=0"))
+                "--daemonize", "--threads=1", "--batch-window-us=0", "--metrics-port=9121", "--metrics-addr", "0.0.0.0", "--warmup-ms=0"))
                 .isEqualTo(new LaunchOptions(Path.of("c.yml"), 8, Path.of("x.log"), 1, "::1", 0, Path.of("p"),
-                        16777216, true, 1, 9121, "0.0.0.0", 0));
+                        16777216, true, 1, 0, 9121, "0.0.0.0", 0));
     }
 
     @Test
@@ -93,6 +94,8 @@ class CommandLineOptionsTest {
         "--metrics-port 70000 | option --metrics-port value 70000 is not a valid port",
         "--metrics-port x  | option --metrics-port requires a number",
         "--warmup-ms -1    | option --warmup-ms requires a number",
+        "--batch-window-us -5 | option --batch-window-us requires a number",
+        "--batch-window-us | option --batch-window-us requires a number",
         "-c                | option -c requires a file name",
         "-o                | option -o requires a file name",
         "--pid-file        | option -p requires a file name",

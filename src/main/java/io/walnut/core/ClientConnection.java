@@ -58,6 +58,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** The client ended the conversation (EOF or QUIT) rather than an error ending it. */
     private boolean endedByClient;
     boolean flushScheduled;
+    /** The last activity period ({@link Worker#clientActive}) in which this client sent a request. */
+    long activityPeriod = Long.MIN_VALUE;
 
     ClientConnection(Worker worker, ServerPool pool) {
         this.worker = worker;
@@ -103,6 +105,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         request.client = this;
         long now = worker.readTime();
         request.receivedAtNanos = now;
+        worker.clientActive(this, now);
         boolean rejected = request.rejection != null;
         boolean quit = request.command != null && request.command.route() == Route.QUIT;
         // Read before answering: a request answered at once is recycled at once.

@@ -28,6 +28,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -36,6 +37,12 @@ import java.util.function.BiFunction;
  */
 public final class Proxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Proxy.class);
+    /**
+     * Long enough for a busy loop's writes to a server to gather about 5 requests instead of 3 (nutcracker's
+     * gather 5), short against the 0.5-1 ms a request takes under such load; windows of 20 and 35 µs gathered
+     * hardly more than none (docs/performance.md, item 11).
+     */
+    public static final int DEFAULT_BATCH_WINDOW_MICROS = 60;
 
     private final Transport transport;
     private final EventLoopGroup loops;
@@ -45,31 +52,39 @@ public final class Proxy implements AutoCloseable {
     private final Map<EventExecutor, Worker> workers = new IdentityHashMap<>();
     private final List<Channel> listeners = new ArrayList<>();
     private final ConnectionCounts connectionCounts = new ConnectionCounts();
+    private final long batchWindowNanos;
 
     /**
+     * @param batchWindowMicros server send's batch window on a busy loop ({@link Worker}); 0 = none
      * @param protocolOf makes each pool's protocol from its config and the mbuf size
      */
-    public Proxy(ProxyConfig config, int threads, int mbufSize,
+    public Proxy(ProxyConfig config, int threads, int batchWindowMicros, int mbufSize,
                  BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
-        this(Transport.best(), threads, poolsOf(config, mbufSize, protocolOf));
+        this(Transport.best(), threads, TimeUnit.MICROSECONDS.toNanos(batchWindowMicros),
+                poolsOf(config, mbufSize, protocolOf));
     }
 
-    private Proxy(Transport transport, int threads, List<ServerPool> pools) {
-        this(transport, transport.newEventLoops(threads), true, pools);
+    private Proxy(Transport transport, int threads, long batchWindowNanos, List<ServerPool> pools) {
+        this(transport, transport.newEventLoops(threads), true, batchWindowNanos, pools);
     }
 
-    /** A proxy of {@code pools} on the event loops of {@code owner}, with stats and connection counts its own. */
+    /**
+     * A proxy of {@code pools} on the event loops of {@code owner}, with its batch window, and stats and
+     * connection counts its own.
+     */
     Proxy(Proxy owner, List<ServerPool> pools) {
-        this(owner.transport, owner.loops, false, pools);
+        this(owner.transport, owner.loops, false, owner.batchWindowNanos, pools);
     }
 
-    private Proxy(Transport transport, EventLoopGroup loops, boolean ownsLoops, List<ServerPool> pools) {
+    private Proxy(Transport transport, EventLoopGroup loops, boolean ownsLoops, long batchWindowNanos,
+                  List<ServerPool> pools) {
         this.transport = transport;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
+        this.batchWindowNanos = batchWindowNanos;
         this.pools = pools;
         for (EventExecutor e : loops) {
-            workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts));
+            workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts, batchWindowNanos));
         }
     }
 

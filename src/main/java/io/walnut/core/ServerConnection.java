@@ -88,6 +88,9 @@ final class ServerConnection {
     /** The last failure was logged; the next success will be too. */
     private boolean down;
     boolean sendScheduled;
+    boolean waitingForWindow;
+    /** While the worker is batching, no write before this time (nanoTime): the last write plus the window. */
+    private long windowEndsAt = System.nanoTime();
 
     ServerConnection(ConnectionPool connections, ServerSpec server, long[] stats) {
         this.connections = connections;
@@ -128,11 +131,20 @@ final class ServerConnection {
 
     /**
      * Server send: writes every queued request, small ones copied together into few buffers, moving each that
-     * expects a reply to the out-queue.
+     * expects a reply to the out-queue. While the worker is batching, a write within the window of the last
+     * one waits for the window's end ({@link Worker}).
      */
     void sendQueued() {
         if (state != State.CONNECTED || inQueue.isEmpty()) {
             return;
+        }
+        if (worker.batching()) {
+            long now = System.nanoTime();
+            if (now - windowEndsAt < 0) {
+                worker.sendAfterWindow(this, windowEndsAt, now);
+                return;
+            }
+            windowEndsAt = now + worker.batchWindowNanos;
         }
         SliceAssembler out = worker.output;
         Message request;

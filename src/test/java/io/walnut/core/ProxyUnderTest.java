@@ -37,10 +37,15 @@ final class ProxyUnderTest implements AutoCloseable {
 
     /** Starts a proxy for {@code yaml} (one pool) on {@code threads} event loops. */
     static ProxyUnderTest start(String yaml, int threads) throws Exception {
+        return start(yaml, threads, Proxy.DEFAULT_BATCH_WINDOW_MICROS);
+    }
+
+    /** As {@link #start(String, int)}, with server send's batch window ({@code --batch-window-us}). */
+    static ProxyUnderTest start(String yaml, int threads, int batchWindowMicros) throws Exception {
         Path file = Files.createTempFile("walnut-failures-", ".yml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         ProxyConfig config = ConfigLoader.load(file);
-        Proxy proxy = new Proxy(config, threads, 16384, Walnut::protocolFor);
+        Proxy proxy = new Proxy(config, threads, batchWindowMicros, 16384, Walnut::protocolFor);
         try {
             proxy.start();
         } catch (Exception e) {

@@ -44,7 +44,7 @@ public final class InProcessWalnut implements AutoCloseable {
             Path file = directory.resolve("walnut.yml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             ProxyConfig config = ConfigLoader.load(file);
-            proxy = new Proxy(config, threads, MBUF_SIZE, Walnut::protocolFor);
+            proxy = new Proxy(config, threads, Proxy.DEFAULT_BATCH_WINDOW_MICROS, MBUF_SIZE, Walnut::protocolFor);
             proxy.start();
             return new InProcessWalnut(directory, config, proxy);
         } catch (IOException | ConfigException | InterruptedException | RuntimeException e) {

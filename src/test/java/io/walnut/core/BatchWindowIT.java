@@ -1,0 +1,97 @@
+package io.walnut.core;
+
+import io.walnut.testing.FreePorts;
+import io.walnut.testing.RedisServerProcess;
+import io.walnut.testing.RespClient;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Server send's batch window ({@code --batch-window-us}): with many clients sending, a request that comes within
+ * the window of its server connection's last write waits for the window's end, and the waiting requests leave in
+ * one write; each client still gets its own reply. With few clients there is no window.
+ */
+class BatchWindowIT {
+    private static final Duration T = Duration.ofSeconds(10);
+    private static final int MAX_WARM_ROUNDS = 20;
+    private static final Pattern READS = Pattern.compile("total_reads_processed:(\\d+)");
+
+    @Test
+    void requestsWithinTheWindowWaitForItsEndAndLeaveTogether() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            Duration window = Duration.ofMillis(300);
+            int clients = 2 * Worker.BATCHING_MIN_CLIENTS;
+            List<RespClient> connections = new ArrayList<>();
+            try (RedisServerProcess redis = RedisServerProcess.start();
+                 ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("batched", FreePorts.loopback(),
+                         List.of(), List.of("127.0.0.1:" + redis.port() + ":1 s1")), 1, (int) window.toNanos() / 1000);
+                 RespClient admin = RespClient.connect(redis.port())) {
+                for (int c = 0; c < clients; c++) {
+                    connections.add(proxy.client());
+                }
+                // Every client sends at once, so that the proxy counts them as busy, until a round is held: its
+                // write starts a window. The first rounds are too slow for that while this JVM and the proxy
+                // compile.
+                for (int round = 0; round < MAX_WARM_ROUNDS; round++) {
+                    long roundStarted = System.nanoTime();
+                    for (int c = 0; c < clients; c++) {
+                        connections.get(c).send("SET", "k" + c, "v" + c);
+                    }
+                    for (RespClient c : connections) {
+                        assertThat(c.readReply(T)).isEqualTo("OK");
+                    }
+                    if (Duration.ofNanos(System.nanoTime() - roundStarted).compareTo(window.dividedBy(2)) > 0) {
+                        break;
+                    }
+                }
+                long readsBefore = reads(admin);
+                long started = System.nanoTime();
+                for (int c = 0; c < clients; c++) {
+                    connections.get(c).send("GET", "k" + c);
+                }
+                for (int c = 0; c < clients; c++) {
+                    assertThat(ProxyUnderTest.text(connections.get(c).readReply(T))).isEqualTo("v" + c);
+                }
+                Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                long reads = reads(admin) - readsBefore - 1; // less the INFO that reads the count
+                assertThat(waited).as("the GETs came within the window of the last SETs' write")
+                        .isGreaterThan(window.dividedBy(2));
+                assertThat(reads).as("server reads for %d GETs held to the window's end", clients)
+                        .isLessThanOrEqualTo(2);
+            } finally {
+                connections.forEach(RespClient::close);
+            }
+        });
+    }
+
+    @Test
+    void aLoneClientsRequestsLeaveAtOnce() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (RedisServerProcess redis = RedisServerProcess.start();
+                 ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("lone", FreePorts.loopback(),
+                         List.of(), List.of("127.0.0.1:" + redis.port() + ":1 s1")), 1, 5_000_000);
+                 RespClient c = proxy.client()) {
+                long started = System.nanoTime();
+                for (int i = 0; i < 20; i++) {
+                    assertThat(c.call(T, "SET", "k" + i, "v" + i)).isEqualTo("OK");
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("20 requests, each of which a 5 s window would hold").isLessThan(Duration.ofSeconds(5));
+            }
+        });
+    }
+
+    private static long reads(RespClient redis) {
+        Matcher m = READS.matcher(String.valueOf(ProxyUnderTest.text(redis.call(T, "INFO", "stats"))));
+        assertThat(m.find()).as("redis reports total_reads_processed").isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}
