@@ -48,7 +48,7 @@ final class HelpText {
                 + CommandLineOptions.DEFAULT_MBUF_SIZE + " bytes)" + CRLF
                 + "      --threads=N        : set number of event loop threads (default: "
                 + CommandLineOptions.defaultThreads() + ")" + CRLF
-                + "      --batch-window-us=N : on a busy loop, write to a server at most once per N usec (default: "
+                + "      --batch-window-us=N : on a busy loop, write to the servers at most once per N usec (default: "
                 + Proxy.DEFAULT_BATCH_WINDOW_MICROS + ", 0: off)" + CRLF
                 + "      --metrics-port=N   : serve Prometheus metrics over HTTP on this port (default: off)" + CRLF
                 + "      --metrics-addr=S   : set Prometheus metrics ip (default: "

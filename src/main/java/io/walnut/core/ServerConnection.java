@@ -89,8 +89,6 @@ final class ServerConnection {
     private boolean down;
     boolean sendScheduled;
     boolean waitingForWindow;
-    /** While the worker is batching, no write before this time (nanoTime): the last write plus the window. */
-    private long windowEndsAt = System.nanoTime();
 
     ServerConnection(ConnectionPool connections, ServerSpec server, long[] stats) {
         this.connections = connections;
@@ -131,20 +129,11 @@ final class ServerConnection {
 
     /**
      * Server send: writes every queued request, small ones copied together into few buffers, moving each that
-     * expects a reply to the out-queue. While the worker is batching, a write within the window of the last
-     * one waits for the window's end ({@link Worker}).
+     * expects a reply to the out-queue; or, within the loop's batch window, waits for its end ({@link Worker}).
      */
     void sendQueued() {
-        if (state != State.CONNECTED || inQueue.isEmpty()) {
+        if (state != State.CONNECTED || inQueue.isEmpty() || worker.holdForWindow(this)) {
             return;
-        }
-        if (worker.batching()) {
-            long now = System.nanoTime();
-            if (now - windowEndsAt < 0) {
-                worker.sendAfterWindow(this, windowEndsAt, now);
-                return;
-            }
-            windowEndsAt = now + worker.batchWindowNanos;
         }
         SliceAssembler out = worker.output;
         Message request;

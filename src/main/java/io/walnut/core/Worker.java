@@ -23,13 +23,14 @@ import java.util.concurrent.TimeUnit;
  * runs after the iteration's I/O flushes them all, so many requests that arrived in one iteration leave in one
  * write per server connection.
  *
- * <p>While many clients send ({@link #BATCHING_MIN_CLIENTS} or more within a few milliseconds), a server
- * connection also writes at most once per batch window ({@code --batch-window-us}): requests that come within
- * the window of its last write wait for the window's end and leave together. Each write wakes the server, so
- * batches of one or two requests cost the server a wake-up and a read each; on a machine the proxy shares with
- * its servers and clients that is most of their CPU (docs/performance.md, item 11). With few clients, each
- * waiting for its last reply before it sends again, a window gathers little and only adds latency, so their
- * requests leave at once.
+ * <p>While many clients send ({@link #BATCHING_MIN_CLIENTS} or more within a few milliseconds), the loop also
+ * writes to its servers at most once per batch window ({@code --batch-window-us}): a flush that writes starts
+ * a window, and requests that come within it wait for its end, when every server connection with requests
+ * waiting writes at once. Each write wakes a server, so batches of one or two requests cost the server a
+ * wake-up and a read each; on a machine the proxy shares with its servers and clients that is most of their
+ * CPU (docs/performance.md, item 11). One window for all servers keeps the fragments of a multi-key request
+ * together. With few clients, each waiting for its last reply before it sends again, a window gathers little
+ * and only adds latency, so their requests leave at once.
  */
 final class Worker {
     /**
@@ -65,16 +66,19 @@ final class Worker {
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
     /** Server send's batch window (nanoseconds); 0 = every write leaves at the end of its loop iteration. */
-    final long batchWindowNanos;
+    private final long batchWindowNanos;
     /** The activity period being counted, and how many clients sent in it and in the one before. */
     private long activityPeriod;
     private int clientsThisPeriod;
     private int clientsLastPeriod;
-    /** Server connections with requests held for their batch window to end. */
+    /** While batching, no server write before this time (nanoTime). */
+    private long windowEndsAt = System.nanoTime();
+    /** A server write since the last window started: the end of this flush starts the next one. */
+    private boolean wroteSinceWindow;
+    /** Server connections with requests held for the window to end. */
     private final ArrayDeque<ServerConnection> waitingForWindow = new ArrayDeque<>();
-    /** Sends the waiting connections when the first of their windows ends, at {@link #windowTimerAt}. */
+    /** Sends the waiting connections when the window ends. */
     private ScheduledFuture<?> windowTimer;
-    private long windowTimerAt;
     private final Runnable windowTimerTask = this::windowEnded;
     private long readTime;
     private boolean readTimeKnown;
@@ -151,38 +155,43 @@ final class Worker {
         clientsThisPeriod++;
     }
 
-    /** Whether server send holds writes for their batch window now. */
-    boolean batching() {
-        return batchWindowNanos > 0 && Math.max(clientsThisPeriod, clientsLastPeriod) >= BATCHING_MIN_CLIENTS;
-    }
-
-    /** Server send on {@code s} is due when its batch window ends, at {@code endsAt} (nanoTime, after now). */
-    void sendAfterWindow(ServerConnection s, long endsAt, long now) {
+    /**
+     * Whether server send on {@code s} waits for the batch window to end; if not, it writes now, and this
+     * flush starts the next window.
+     */
+    boolean holdForWindow(ServerConnection s) {
+        if (batchWindowNanos == 0 || Math.max(clientsThisPeriod, clientsLastPeriod) < BATCHING_MIN_CLIENTS) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - windowEndsAt >= 0) {
+            wroteSinceWindow = true;
+            return false;
+        }
         if (!s.waitingForWindow) {
             s.waitingForWindow = true;
             waitingForWindow.add(s);
         }
-        if (windowTimer != null && endsAt - windowTimerAt < 0) {
-            windowTimer.cancel(false); // rare: windows are of one length, so they mostly end in wait order
-            windowTimer = null;
-        }
         if (windowTimer == null) {
-            windowTimerAt = endsAt;
-            windowTimer = loop.schedule(windowTimerTask, endsAt - now, TimeUnit.NANOSECONDS);
+            windowTimer = loop.schedule(windowTimerTask, windowEndsAt - now, TimeUnit.NANOSECONDS);
         }
+        return true;
     }
 
     private void windowEnded() {
         windowTimer = null;
-        sendWaiting();
-    }
-
-    /** Server send on every waiting connection; one whose window is not over yet waits on. */
-    private void sendWaiting() {
-        for (int n = waitingForWindow.size(); n > 0; n--) {
+        for (int n = waitingForWindow.size(); n > 0; n--) { // one timer tick early, a connection waits again
             ServerConnection s = waitingForWindow.poll();
             s.waitingForWindow = false;
             s.sendQueued();
+        }
+        startWindowIfWritten();
+    }
+
+    private void startWindowIfWritten() {
+        if (wroteSinceWindow) {
+            wroteSinceWindow = false;
+            windowEndsAt = System.nanoTime() + batchWindowNanos;
         }
     }
 
@@ -201,6 +210,7 @@ final class Worker {
             s.sendScheduled = false;
             s.sendQueued();
         }
+        startWindowIfWritten();
         ClientConnection c;
         while ((c = toFlush.poll()) != null) {
             c.flushScheduled = false;

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Server send's batch window ({@code --batch-window-us}): with many clients sending, a request that comes within
- * the window of its server connection's last write waits for the window's end, and the waiting requests leave in
- * one write; each client still gets its own reply. With few clients there is no window.
+ * the window started by the loop's last write to its servers waits for the window's end, and the waiting requests
+ * leave in one write; each client still gets its own reply. With few clients there is no window.
  */
 class BatchWindowIT {
     private static final Duration T = Duration.ofSeconds(10);
