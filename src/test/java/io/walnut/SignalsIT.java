@@ -1,5 +1,6 @@
 package io.walnut;
 
+import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
@@ -100,12 +101,8 @@ class SignalsIT {
         return content;
     }
 
-    private static void awaitFile(Path file) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(file).exists();
+    private static void awaitFile(Path file) {
+        Await.until(BOUND, () -> Files.exists(file), file + " exists");
     }
 
     /** {@code java -jar target/walnut.jar} with a log file, pid file and stats port; closing it kills it. */

@@ -1,5 +1,6 @@
 package io.walnut.core;
 
+import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.InProcessWalnut;
 import io.walnut.testing.MemcachedProcess;
@@ -13,12 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,13 +56,7 @@ class MemcacheClientIT {
 
     /** spymemcached connects in the background; with FailureMode.Cancel an operation sent before that fails. */
     private static void awaitConnected(MemcachedClient c) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (c.getAvailableServers().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("spymemcached did not connect within 10 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        Await.until(Duration.ofSeconds(10), () -> !c.getAvailableServers().isEmpty(), "spymemcached connected");
     }
 
     @AfterAll

@@ -3,7 +3,6 @@ package io.walnut.core;
 import io.walnut.dist.Placement;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
-import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.MemcachedProcess;
@@ -119,7 +118,7 @@ class MemcacheTimeoutIT {
                     m2.pause();
                     leaveWithGetsOut(proxy, reset);
                     if (reset) {
-                        awaitNoClient(proxy); // a half-closed client (FIN) is kept until its replies are written
+                        proxy.awaitNoClient(T); // a half-closed client (FIN) is kept until its replies are written
                     }
                     m1.resume();
                     m2.resume();
@@ -135,7 +134,7 @@ class MemcacheTimeoutIT {
                                             + "END\r\n");
                         }
                     }
-                    awaitNoClient(proxy);
+                    proxy.awaitNoClient(T);
                     for (int s = 0; s < 2; s++) {
                         assertThat(proxy.server(s, ServerMetric.OUT_QUEUE)).isZero();
                         assertThat(proxy.server(s, ServerMetric.IN_QUEUE)).isZero();
@@ -168,22 +167,11 @@ class MemcacheTimeoutIT {
                 fragments += split ? 2 : 1;
             }
             out.flush();
-            awaitOutQueue(proxy, keys.size() + fragments);
+            proxy.awaitOutQueue(T, keys.size() + fragments);
             if (reset) {
                 s.setSoLinger(true, 0);
             }
         }
-    }
-
-    private static void awaitOutQueue(ProxyUnderTest proxy, long requests) {
-        Await.until(T, () -> proxy.server(0, ServerMetric.OUT_QUEUE) + proxy.server(1, ServerMetric.OUT_QUEUE)
-                == requests, requests + " requests written to the servers");
-    }
-
-    private static void awaitNoClient(ProxyUnderTest proxy) {
-        Await.until(T, () -> proxy.pool(PoolMetric.CLIENT_CONNECTIONS) == 0
-                && proxy.server(0, ServerMetric.IN_QUEUE) + proxy.server(1, ServerMetric.IN_QUEUE) == 0,
-                "the proxy noticed the client leave");
     }
 
     static String set(String key, String value, boolean noreply) {

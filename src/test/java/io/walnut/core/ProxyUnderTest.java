@@ -8,6 +8,7 @@ import io.walnut.config.ServerSpec;
 import io.walnut.dist.Placement;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
+import io.walnut.testing.Await;
 import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.RespClient;
 
@@ -123,6 +124,27 @@ final class ProxyUnderTest implements AutoCloseable {
 
     long pool(PoolMetric metric) {
         return proxy.snapshot().pools()[0][metric.ordinal()];
+    }
+
+    /** {@code metric} summed over the pool's servers. */
+    long allServers(ServerMetric metric) {
+        long sum = 0;
+        for (long[] server : proxy.snapshot().servers()[0]) {
+            sum += server[metric.ordinal()];
+        }
+        return sum;
+    }
+
+    /** Waits until {@code requests} requests are written to the servers and await their replies. */
+    void awaitOutQueue(Duration bound, long requests) {
+        Await.until(bound, () -> allServers(ServerMetric.OUT_QUEUE) == requests,
+                requests + " requests written to the servers");
+    }
+
+    /** Waits until the proxy has noticed its clients leave and dropped the requests they had not sent on. */
+    void awaitNoClient(Duration bound) {
+        Await.until(bound, () -> pool(PoolMetric.CLIENT_CONNECTIONS) == 0 && allServers(ServerMetric.IN_QUEUE) == 0,
+                "the proxy noticed the client leave");
     }
 
     Proxy proxy() {

@@ -1,5 +1,6 @@
 package io.walnut.core;
 
+import io.walnut.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -253,10 +254,7 @@ class RedisCommandsIT {
             assertPlaced(pool, k, copy);
 
             assertThat(j.set(k, "short", SetParams.setParams().px(50))).isEqualTo("OK");
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (j.exists(k) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(5), () -> !j.exists(k), k + " expired");
             assertThat(j.get(k)).isNull();
             assertThat(j.ttl(k)).isEqualTo(-2);
         }

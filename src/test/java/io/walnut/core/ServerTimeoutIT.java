@@ -3,6 +3,7 @@ package io.walnut.core;
 import io.walnut.dist.Placement;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
+import io.walnut.testing.Await;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
@@ -121,7 +122,7 @@ class ServerTimeoutIT {
                     server.pause();
                     leaveWithRequestsOut(proxy, reset);
                     if (reset) {
-                        awaitNoClient(proxy); // a half-closed client (FIN) is kept until its replies are written
+                        proxy.awaitNoClient(T); // a half-closed client (FIN) is kept until its replies are written
                     }
                     server.resume();
                     try (RespClient next = proxy.client()) {
@@ -132,7 +133,7 @@ class ServerTimeoutIT {
                             assertThat(text(next.readReply(T))).as("GET k%d (reset: %s)", i, reset).isEqualTo("v" + i);
                         }
                     }
-                    awaitNoClient(proxy);
+                    proxy.awaitNoClient(T);
                     assertThat(proxy.server(0, ServerMetric.OUT_QUEUE)).isZero();
                     assertThat(proxy.server(0, ServerMetric.IN_QUEUE)).isZero();
                 }
@@ -232,11 +233,7 @@ class ServerTimeoutIT {
                          List.of("timeout: 300"), List.of("127.0.0.1:" + server.port() + ":1 s1")), 1)) {
                 server.pause();
                 leaveWithRequestsOut(proxy, true);
-                long deadline = System.nanoTime() + T.toNanos();
-                while (proxy.server(0, ServerMetric.SERVER_TIMEDOUT) == 0) {
-                    assertThat(System.nanoTime()).as("the requests timed out").isLessThan(deadline);
-                    ProxyUnderTest.pause(Duration.ofMillis(10));
-                }
+                Await.until(T, () -> proxy.server(0, ServerMetric.SERVER_TIMEDOUT) > 0, "the requests timed out");
                 assertThat(proxy.pool(PoolMetric.FORWARD_ERROR)).isZero();
                 assertThat(proxy.server(0, ServerMetric.OUT_QUEUE)).isZero();
                 server.resume();
@@ -261,26 +258,10 @@ class ServerTimeoutIT {
                         ("k" + i).getBytes(US_ASCII)));
             }
             out.flush();
-            awaitOutQueue(proxy, 100);
+            proxy.awaitOutQueue(T, 100);
             if (reset) {
                 s.setSoLinger(true, 0);
             }
-        }
-    }
-
-    private static void awaitOutQueue(ProxyUnderTest proxy, long requests) {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (proxy.server(0, ServerMetric.OUT_QUEUE) != requests) {
-            assertThat(System.nanoTime()).as("%d requests written to the server", requests).isLessThan(deadline);
-            ProxyUnderTest.pause(Duration.ofMillis(10));
-        }
-    }
-
-    private static void awaitNoClient(ProxyUnderTest proxy) {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (proxy.pool(PoolMetric.CLIENT_CONNECTIONS) != 0 || proxy.server(0, ServerMetric.IN_QUEUE) != 0) {
-            assertThat(System.nanoTime()).as("the proxy noticed the client leave").isLessThan(deadline);
-            ProxyUnderTest.pause(Duration.ofMillis(10));
         }
     }
 }
