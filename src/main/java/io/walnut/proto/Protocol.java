@@ -2,7 +2,6 @@ package io.walnut.proto;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandler;
 import io.walnut.core.ClientConnection;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
@@ -16,10 +15,10 @@ import java.util.List;
 public interface Protocol {
 
     /** A new decoder for one client connection's requests. */
-    ChannelHandler newRequestDecoder(MessagePool messages);
+    RequestDecoder newRequestDecoder(MessagePool messages);
 
     /** A new decoder for one server connection's replies. */
-    ChannelHandler newReplyDecoder(MessagePool messages);
+    ReplyDecoder newReplyDecoder(MessagePool messages);
 
     /** The reply the proxy sends for a failure it caused or saw, e.g. {@code -ERR Connection refused\r\n}. */
     ByteBuf errorReply(String reason);

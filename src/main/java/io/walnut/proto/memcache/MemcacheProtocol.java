@@ -3,12 +3,13 @@ package io.walnut.proto.memcache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.walnut.config.PoolConfig;
 import io.walnut.core.ClientConnection;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.ReplyDecoder;
+import io.walnut.proto.RequestDecoder;
 
 import java.util.List;
 
@@ -28,12 +29,12 @@ public final class MemcacheProtocol implements Protocol {
     }
 
     @Override
-    public ChannelHandler newRequestDecoder(MessagePool messages) {
+    public RequestDecoder newRequestDecoder(MessagePool messages) {
         return new MemcacheRequestDecoder(messages);
     }
 
     @Override
-    public ChannelHandler newReplyDecoder(MessagePool messages) {
+    public ReplyDecoder newReplyDecoder(MessagePool messages) {
         return new MemcacheReplyDecoder(messages);
     }
 

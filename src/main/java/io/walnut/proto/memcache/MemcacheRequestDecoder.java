@@ -2,9 +2,9 @@ package io.walnut.proto.memcache;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
+import io.walnut.proto.RequestDecoder;
 
 import java.util.List;
 
@@ -28,7 +28,7 @@ import java.util.List;
  * protocol) the rejection closes the connection and all that follows is discarded. One instance per client
  * connection, on its event loop.
  */
-public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
+public final class MemcacheRequestDecoder extends RequestDecoder {
     /** Longest command line accepted, line end included. */
     static final int MAX_LINE = 1024 * 1024;
     /** The first byte of every binary-protocol request. */
@@ -39,7 +39,6 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
 
     private enum State { LINE, DATA, SKIP_DATA, DISCARD }
 
-    private final MessagePool messages;
     private final MemcacheLineParser parser = new MemcacheLineParser();
 
     private State state = State.LINE;
@@ -49,11 +48,9 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
     private int dataStart;
     /** DATA: the data block's length; SKIP_DATA: the data bytes still to skip. */
     private int dataLength;
-    /** DATA: the request whose data block is awaited. */
-    private Message request;
 
     public MemcacheRequestDecoder(MessagePool messages) {
-        this.messages = messages;
+        super(messages);
     }
 
     @Override
@@ -221,20 +218,8 @@ public final class MemcacheRequestDecoder extends ByteToMessageDecoder {
 
     /** The stream can't be followed: answer with the error, close, and ignore all that follows. */
     private void breakFraming(ByteBuf in, List<Object> out, String reason) {
-        Message m = request != null ? request : messages.take();
-        request = null;
-        m.setNoreply(false);
-        m.reject(MemcacheReplies.clientError(reason), true);
-        out.add(m);
+        rejectAndClose(out, MemcacheReplies.clientError(reason));
         state = State.DISCARD;
         in.skipBytes(in.readableBytes());
-    }
-
-    @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        if (request != null) {
-            messages.recycle(request);
-            request = null;
-        }
     }
 }

@@ -2,12 +2,13 @@ package io.walnut.proto.redis;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandler;
 import io.walnut.config.PoolConfig;
 import io.walnut.core.ClientConnection;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.ReplyDecoder;
+import io.walnut.proto.RequestDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,12 +41,12 @@ public final class RedisProtocol implements Protocol {
     }
 
     @Override
-    public ChannelHandler newRequestDecoder(MessagePool messages) {
+    public RequestDecoder newRequestDecoder(MessagePool messages) {
         return new RedisRequestDecoder(messages, maxKeyLength);
     }
 
     @Override
-    public ChannelHandler newReplyDecoder(MessagePool messages) {
+    public ReplyDecoder newReplyDecoder(MessagePool messages) {
         return new RedisReplyDecoder(messages);
     }
 

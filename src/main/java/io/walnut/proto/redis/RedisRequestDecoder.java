@@ -2,9 +2,9 @@ package io.walnut.proto.redis;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
+import io.walnut.proto.RequestDecoder;
 
 import java.util.List;
 
@@ -22,7 +22,7 @@ import java.util.List;
  * line, as twemproxy does, before the arguments are known to follow), emit a rejection that closes the
  * connection, and everything after it is discarded. One instance per client connection, on its event loop.
  */
-public final class RedisRequestDecoder extends ByteToMessageDecoder {
+public final class RedisRequestDecoder extends RequestDecoder {
     /** Redis's own default {@code proto-max-bulk-len}. */
     static final int MAX_BULK_LENGTH = 512 * 1024 * 1024;
     /** Digits of the largest count or length accepted (Integer.MAX_VALUE). */
@@ -31,7 +31,6 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
 
     private enum State { ARG_COUNT, ARG_LENGTH, ARG_DATA, SKIP_LENGTH, SKIP_DATA, DISCARD }
 
-    private final MessagePool messages;
     private final int maxKeyLength;
 
     private State state = State.ARG_COUNT;
@@ -44,13 +43,12 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
     private RedisCommand command;
     /** The numkeys argument of the request being read (EVAL, ZUNION...), once read. */
     private int numkeys;
-    private Message request;
 
     /**
      * @param maxKeyLength keys must be shorter than this (twemproxy: the mbuf size minus its 48-byte header)
      */
     public RedisRequestDecoder(MessagePool messages, int maxKeyLength) {
-        this.messages = messages;
+        super(messages);
         this.maxKeyLength = maxKeyLength;
     }
 
@@ -232,10 +230,7 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
 
     /** The stream can't be followed: answer with the error, close, and ignore all that follows. */
     private void breakFraming(ByteBuf in, List<Object> out, String error) {
-        Message m = request != null ? request : messages.take();
-        m.reject(RedisReplies.error(error), true);
-        out.add(m);
-        request = null;
+        rejectAndClose(out, RedisReplies.error(error));
         state = State.DISCARD;
         in.skipBytes(in.readableBytes());
     }
@@ -354,13 +349,5 @@ public final class RedisRequestDecoder extends ByteToMessageDecoder {
 
     private static String printable(byte b) {
         return b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff);
-    }
-
-    @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        if (request != null) {
-            messages.recycle(request);
-            request = null;
-        }
     }
 }
