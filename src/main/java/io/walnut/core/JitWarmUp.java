@@ -70,7 +70,7 @@ final class JitWarmUp {
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
     /** A burst that led to less compiling than this found nothing new worth compiling. */
     private static final long SETTLED_MILLIS = 20;
-    private static final byte[] VALUE = "v".repeat(LARGE_VALUE).getBytes(StandardCharsets.US_ASCII);
+    private static final String VALUE = "v".repeat(LARGE_VALUE);
 
     private JitWarmUp() {
     }
@@ -115,7 +115,8 @@ final class JitWarmUp {
                 PoolConfig config = standIn(pool.config(), redis ? redisStub : memcacheStub);
                 pools.add(new ServerPool(pools.size(), config, pool.protocol()));
             }
-            standIn = new Proxy(proxy, pools);
+            // The batch window applies from as many clients as drive a pool, so its path is compiled too.
+            standIn = new Proxy(proxy, pools, CONNECTIONS_PER_POOL);
             standIn.start();
             List<SocketAddress> listening = standIn.listenerAddresses();
             AtomicBoolean stop = new AtomicBoolean();
@@ -143,9 +144,9 @@ final class JitWarmUp {
     }
 
     /**
-     * The pool as configured (hash, hash tag, distribution, server names and weights, so the same branches
-     * are taken and compiled), but listening on a loopback port of the kernel's choosing, with every server at
-     * the stub, and never ejecting one.
+     * The pool as configured (hash, hash tag, distribution, server names and weights, preconnect, so the same
+     * branches are taken and compiled), but listening on a loopback port of the kernel's choosing, with every
+     * server at the stub, and never ejecting one.
      */
     private static PoolConfig standIn(PoolConfig pool, int stubPort) {
         ListenAddress listen = new ListenAddress("127.0.0.1:0",
@@ -155,8 +156,8 @@ final class JitWarmUp {
             servers.add(new ServerSpec(s.index(), s.name(), "127.0.0.1", stubPort, null, s.weight(), s.text()));
         }
         return new PoolConfig(pool.name(), listen, pool.hash(), pool.hashTag(), pool.distribution(),
-                WARM_UP_TIMEOUT_MS, pool.backlog(), 0, pool.redis(), pool.redisAuth(), pool.redisDb(), false,
-                false, pool.serverConnections(), pool.serverRetryTimeoutMs(), pool.serverFailureLimit(),
+                WARM_UP_TIMEOUT_MS, pool.backlog(), 0, pool.redis(), pool.redisAuth(), pool.redisDb(),
+                pool.preconnect(), false, pool.serverConnections(), pool.serverRetryTimeoutMs(), pool.serverFailureLimit(),
                 pool.tcpKeepalive(), servers);
     }
 
@@ -205,7 +206,8 @@ final class JitWarmUp {
      * One client of the warm-up: batches of 1, 16 and 100 requests, some written in two parts cut inside a
      * request (so the decoders' partial paths are compiled too), on a connection renewed every
      * {@link #ROUNDS_PER_CONNECTION} batches, each opened (redis) with a command the proxy refuses, as
-     * redis-benchmark's CONFIG GET is.
+     * redis-benchmark's CONFIG GET is, and preceded by a connection that sends nothing, as a port probe or
+     * health check does.
      */
     private static Thread driver(PoolConfig pool, SocketAddress proxy, AtomicBoolean stop, AtomicBoolean paused,
                                  AtomicLong sent) {
@@ -215,6 +217,9 @@ final class JitWarmUp {
                 byte[] sink = new byte[64 * 1024];
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 for (int round = 0; !stop.get(); ) {
+                    try (Socket probe = new Socket()) {
+                        probe.connect(proxy, 2000);
+                    }
                     try (Socket socket = new Socket()) {
                         socket.setTcpNoDelay(true);
                         socket.connect(proxy, 2000);
@@ -378,6 +383,11 @@ final class JitWarmUp {
         return Math.floorMod(key.hashCode(), 16) == 0 ? LARGE_VALUE : VALUE_SIZE;
     }
 
+    /** One key in 8 the stub does not have, so that reads also find nothing (redis nil, no memcached VALUE). */
+    private static boolean stubLacks(String key) {
+        return Math.floorMod(key.hashCode(), 8) == 1;
+    }
+
     private static byte[] resp(String... args) {
         StringBuilder b = new StringBuilder().append('*').append(args.length).append("\r\n");
         for (String a : args) {
@@ -390,15 +400,21 @@ final class JitWarmUp {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The line before the stub's value for {@code key}: a bulk header (redis) or a VALUE line (memcached). */
-    private static String valueHeader(boolean redis, String key) {
+    /**
+     * What the stub answers for {@code key} in a read: a bulk string (redis) or a VALUE block (memcached); for a
+     * missing key, redis's nil and nothing in memcached.
+     */
+    private static String valueReply(boolean redis, String key) {
+        if (stubLacks(key)) {
+            return redis ? "$-1\r\n" : "";
+        }
         int size = valueSize(key);
-        return (redis ? "$" + size : "VALUE " + key + " 0 " + size) + "\r\n";
+        return (redis ? "$" + size : "VALUE " + key + " 0 " + size) + "\r\n" + VALUE.substring(0, size) + "\r\n";
     }
 
-    /** The bytes of the stub's value for {@code key}: its header, the value and CRLF. */
+    /** The bytes of the stub's answer for {@code key}. */
     private static int valueReplySize(boolean redis, String key) {
-        return valueHeader(redis, key).length() + valueSize(key) + 2;
+        return valueReply(redis, key).length();
     }
 
     // ---- stub servers ----
@@ -423,7 +439,7 @@ final class JitWarmUp {
     }
 
     /**
-     * A server that answers each request it decodes at once: a value of {@link #valueSize} for every key read,
+     * A server that answers each request it decodes at once: {@link #valueReply} for every key read,
      * OK (STORED) for anything else (SET, AUTH, SELECT).
      */
     private static final class StubReplies extends SimpleChannelInboundHandler<Message> {
@@ -448,8 +464,7 @@ final class JitWarmUp {
             for (int k = 0; read && k < request.keyCount(); k++) {
                 String key = request.buf().toString(request.keyStart(k), request.keyLength(k),
                         StandardCharsets.US_ASCII);
-                reply.writeCharSequence(valueHeader(redis, key), StandardCharsets.US_ASCII);
-                reply.writeBytes(VALUE, 0, valueSize(key)).writeByte('\r').writeByte('\n');
+                reply.writeCharSequence(valueReply(redis, key), StandardCharsets.US_ASCII);
             }
             if (!read) {
                 reply.writeCharSequence(redis ? "+OK\r\n" : "STORED\r\n", StandardCharsets.US_ASCII);

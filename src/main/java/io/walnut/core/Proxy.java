@@ -65,26 +65,28 @@ public final class Proxy implements AutoCloseable {
     }
 
     private Proxy(Transport transport, int threads, long batchWindowNanos, List<ServerPool> pools) {
-        this(transport, transport.newEventLoops(threads), true, batchWindowNanos, pools);
+        this(transport, transport.newEventLoops(threads), true, batchWindowNanos, Worker.BATCHING_MIN_CLIENTS,
+                pools);
     }
 
     /**
-     * A proxy of {@code pools} on the event loops of {@code owner}, with its batch window, and stats and
-     * connection counts its own.
+     * A proxy of {@code pools} on the event loops of {@code owner}, with its batch window, which applies from
+     * {@code batchingMinClients} clients sending on a loop, and stats and connection counts its own.
      */
-    Proxy(Proxy owner, List<ServerPool> pools) {
-        this(owner.transport, owner.loops, false, owner.batchWindowNanos, pools);
+    Proxy(Proxy owner, List<ServerPool> pools, int batchingMinClients) {
+        this(owner.transport, owner.loops, false, owner.batchWindowNanos, batchingMinClients, pools);
     }
 
     private Proxy(Transport transport, EventLoopGroup loops, boolean ownsLoops, long batchWindowNanos,
-                  List<ServerPool> pools) {
+                  int batchingMinClients, List<ServerPool> pools) {
         this.transport = transport;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
         this.batchWindowNanos = batchWindowNanos;
         this.pools = pools;
         for (EventExecutor e : loops) {
-            workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts, batchWindowNanos));
+            workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts, batchWindowNanos,
+                    batchingMinClients));
         }
     }
 
