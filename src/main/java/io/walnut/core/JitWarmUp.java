@@ -70,7 +70,9 @@ final class JitWarmUp {
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
     /** A burst that led to less compiling than this found nothing new worth compiling. */
     private static final long SETTLED_MILLIS = 20;
-    private static final String VALUE = "v".repeat(LARGE_VALUE);
+    private static final byte[] VALUE = "v".repeat(LARGE_VALUE).getBytes(StandardCharsets.US_ASCII);
+    /** The stub's answer to a read of a key it lacks (redis; memcached answers nothing for it). */
+    private static final String NIL = "$-1\r\n";
 
     private JitWarmUp() {
     }
@@ -157,8 +159,8 @@ final class JitWarmUp {
         }
         return new PoolConfig(pool.name(), listen, pool.hash(), pool.hashTag(), pool.distribution(),
                 WARM_UP_TIMEOUT_MS, pool.backlog(), 0, pool.redis(), pool.redisAuth(), pool.redisDb(),
-                pool.preconnect(), false, pool.serverConnections(), pool.serverRetryTimeoutMs(), pool.serverFailureLimit(),
-                pool.tcpKeepalive(), servers);
+                pool.preconnect(), false, pool.serverConnections(), pool.serverRetryTimeoutMs(),
+                pool.serverFailureLimit(), pool.tcpKeepalive(), servers);
     }
 
     /**
@@ -400,21 +402,21 @@ final class JitWarmUp {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /**
-     * What the stub answers for {@code key} in a read: a bulk string (redis) or a VALUE block (memcached); for a
-     * missing key, redis's nil and nothing in memcached.
-     */
-    private static String valueReply(boolean redis, String key) {
-        if (stubLacks(key)) {
-            return redis ? "$-1\r\n" : "";
-        }
+    /** The line before the stub's value for {@code key}: a bulk header (redis) or a VALUE line (memcached). */
+    private static String valueHeader(boolean redis, String key) {
         int size = valueSize(key);
-        return (redis ? "$" + size : "VALUE " + key + " 0 " + size) + "\r\n" + VALUE.substring(0, size) + "\r\n";
+        return (redis ? "$" + size : "VALUE " + key + " 0 " + size) + "\r\n";
     }
 
-    /** The bytes of the stub's answer for {@code key}. */
+    /**
+     * The bytes of the stub's answer to a read of {@code key}: its header, the value and CRLF; for a key it
+     * lacks, redis's nil or nothing (memcached).
+     */
     private static int valueReplySize(boolean redis, String key) {
-        return valueReply(redis, key).length();
+        if (stubLacks(key)) {
+            return redis ? NIL.length() : 0;
+        }
+        return valueHeader(redis, key).length() + valueSize(key) + 2;
     }
 
     // ---- stub servers ----
@@ -439,8 +441,8 @@ final class JitWarmUp {
     }
 
     /**
-     * A server that answers each request it decodes at once: {@link #valueReply} for every key read,
-     * OK (STORED) for anything else (SET, AUTH, SELECT).
+     * A server that answers each request it decodes at once: a value of {@link #valueSize} for every key read
+     * (nil, or nothing in memcached, for the keys it lacks), OK (STORED) for anything else (SET, AUTH, SELECT).
      */
     private static final class StubReplies extends SimpleChannelInboundHandler<Message> {
         private final MessagePool messages;
@@ -464,7 +466,14 @@ final class JitWarmUp {
             for (int k = 0; read && k < request.keyCount(); k++) {
                 String key = request.buf().toString(request.keyStart(k), request.keyLength(k),
                         StandardCharsets.US_ASCII);
-                reply.writeCharSequence(valueReply(redis, key), StandardCharsets.US_ASCII);
+                if (stubLacks(key)) {
+                    if (redis) {
+                        reply.writeCharSequence(NIL, StandardCharsets.US_ASCII);
+                    }
+                    continue;
+                }
+                reply.writeCharSequence(valueHeader(redis, key), StandardCharsets.US_ASCII);
+                reply.writeBytes(VALUE, 0, valueSize(key)).writeByte('\r').writeByte('\n');
             }
             if (!read) {
                 reply.writeCharSequence(redis ? "+OK\r\n" : "STORED\r\n", StandardCharsets.US_ASCII);
