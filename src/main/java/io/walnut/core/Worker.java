@@ -183,7 +183,9 @@ final class Worker {
 
     private void windowEnded() {
         windowTimer = null;
-        for (int n = waitingForWindow.size(); n > 0; n--) { // one timer tick early, a connection waits again
+        // A timer set in an earlier window may find a newer one begun (a flush after the old one's end wrote
+        // and started it): its connections then wait for the newer window's end (docs/performance.md).
+        for (int n = waitingForWindow.size(); n > 0; n--) {
             ServerConnection s = waitingForWindow.poll();
             s.waitingForWindow = false;
             s.sendQueued();
