@@ -23,7 +23,8 @@ class CommandLineOptionsTest {
     @Test
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
-                30000, null, 16384, false, CommandLineOptions.defaultThreads(), Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0, "127.0.0.1", 6000));
+                30000, null, 16384, false, CommandLineOptions.defaultThreads(), Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0,
+                "127.0.0.1", 6000));
     }
 
     @Test
@@ -41,7 +42,8 @@ class CommandLineOptionsTest {
     void longOptionsTakeEqualsOrSeparateValues() throws UsageException {
         assertThat(launch("--verbose=8", "--output", "x.log", "--conf-file=c.yml", "--stats-port=1",
                 "--stats-addr", "::1", "--stats-interval=0", "--pid-file=p", "--mbuf-size=16777216",
-                "--daemonize", "--threads=1", "--batch-window-us=0", "--metrics-port=9121", "--metrics-addr", "0.0.0.0", "--warmup-ms=0"))
+                "--daemonize", "--threads=1", "--batch-window-us=0", "--metrics-port=9121", "--metrics-addr", "0.0.0.0",
+                "--warmup-ms=0"))
                 .isEqualTo(new LaunchOptions(Path.of("c.yml"), 8, Path.of("x.log"), 1, "::1", 0, Path.of("p"),
                         16777216, true, 1, 0, 9121, "0.0.0.0", 0));
     }

@@ -41,7 +41,8 @@ class NutcrackerCliParityTest {
                 .replace("/var/log/nutcracker/nutcracker.log", "stderr")
                 .replace("/etc/nutcracker/nutcracker.yml", "conf/nutcracker.yml")
                 .replace("/run/nutcracker/nutcracker.pid", "off");
-        String ours = HelpText.usage().replaceAll("      --(threads|batch-window-us|metrics-port|metrics-addr|warmup-ms)=[NS][^\n]*\n", "");
+        String ours = HelpText.usage()
+                .replaceAll("      --(threads|batch-window-us|metrics-port|metrics-addr|warmup-ms)=[NS][^\n]*\n", "");
 
         assertThat(ours).isEqualTo(theirs);
     }

@@ -16,7 +16,10 @@ import java.util.List;
  */
 public abstract class RequestDecoder extends ByteToMessageDecoder {
     protected final MessagePool messages;
-    /** The request being read, taken from {@link #messages}; null between requests. */
+    /**
+     * The request being read across calls, taken from {@link #messages} (memcached's only while its data block
+     * is awaited); null otherwise.
+     */
     protected Message request;
 
     protected RequestDecoder(MessagePool messages) {

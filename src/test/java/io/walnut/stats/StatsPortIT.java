@@ -50,7 +50,8 @@ class StatsPortIT {
         Path conf = dir.resolve("walnut.yml");
         Files.writeString(conf, yaml);
         LaunchOptions options = new LaunchOptions(conf, 5, null, FreePorts.loopback(), "127.0.0.1", 30000, null,
-                16384, false, 2, Proxy.DEFAULT_BATCH_WINDOW_MICROS, metrics ? FreePorts.loopback() : 0, "127.0.0.1", WARM_UP_MS);
+                16384, false, 2, Proxy.DEFAULT_BATCH_WINDOW_MICROS, metrics ? FreePorts.loopback() : 0, "127.0.0.1",
+                WARM_UP_MS);
         return Walnut.start(options, ConfigLoader.load(conf));
     }
 
