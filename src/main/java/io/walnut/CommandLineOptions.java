@@ -1,6 +1,7 @@
 package io.walnut;
 
 import io.walnut.core.Proxy;
+import io.walnut.core.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,14 +13,16 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * nutcracker's command line, parsed with picocli to behave like its {@code getopt_long}: the same short and
  * long options, clustering ({@code -tv5}), values that look like options ({@code -c -t}), a repeated option
  * overriding the earlier one, operands ignored, and each bad value reported with nutcracker's words as soon
  * as it is read. Plus Walnut's own {@code --threads}, {@code --batch-window-us},
- * {@code --metrics-port}, {@code --metrics-addr} and {@code --warmup-ms}.
+ * {@code --metrics-port}, {@code --metrics-addr}, {@code --warmup-ms} and {@code --transport}.
  */
 @Command(name = "walnut")
 final class CommandLineOptions {
@@ -72,6 +75,7 @@ final class CommandLineOptions {
     private int metricsPort;
     private String metricsAddr = DEFAULT_METRICS_ADDR;
     private int warmupMs = DEFAULT_WARMUP_MS;
+    private Transport transport = Transport.best();
 
     private CommandLineOptions() {
     }
@@ -187,6 +191,20 @@ final class CommandLineOptions {
         warmupMs = number(value, "option --warmup-ms requires a number");
     }
 
+    @Option(names = "--transport")
+    private void transport(String value) {
+        Transport named = Transport.named(value);
+        if (named == null) {
+            throw bad("option --transport value '" + value + "' is not one of "
+                    + Arrays.stream(Transport.values()).map(Transport::displayName).collect(Collectors.joining(", ")));
+        }
+        Throwable cause = named.unavailabilityCause();
+        if (cause != null) {
+            throw bad("option --transport value '" + value + "' is not available on this machine: " + cause);
+        }
+        transport = named;
+    }
+
     /** nutcracker's number rule: decimal digits only, fitting a signed 32-bit int. */
     private int number(String value, String message) {
         if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -226,7 +244,7 @@ final class CommandLineOptions {
 
     LaunchOptions toLaunchOptions() {
         return new LaunchOptions(confFile, verbosity, logFile, statsPort, statsAddr, statsIntervalMs, pidFile,
-                mbufSize, daemonize, threads, batchWindowUs, metricsPort, metricsAddr, warmupMs);
+                mbufSize, daemonize, threads, batchWindowUs, metricsPort, metricsAddr, warmupMs, transport);
     }
 
     /** The short name nutcracker would quote for an option, e.g. {@code c} for {@code --conf-file}. */

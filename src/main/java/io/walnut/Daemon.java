@@ -63,7 +63,8 @@ final class Daemon {
             args.addAll(List.of("--metrics-port", Integer.toString(options.metricsPort())));
         }
         args.addAll(List.of("--metrics-addr", options.metricsAddr(),
-                "--warmup-ms", Integer.toString(options.warmupMs())));
+                "--warmup-ms", Integer.toString(options.warmupMs()),
+                "--transport", options.transport().displayName()));
         return args;
     }
 }

@@ -1,5 +1,7 @@
 package io.walnut;
 
+import io.walnut.core.Transport;
+
 import java.nio.file.Path;
 
 /**
@@ -12,6 +14,7 @@ import java.nio.file.Path;
  * @param metricsPort the Prometheus HTTP port ({@code --metrics-port}); 0 = no Prometheus endpoint
  * @param metricsAddr the address it binds ({@code --metrics-addr}), default 127.0.0.1
  * @param warmupMs  the longest JIT warm-up before the pools open ({@code --warmup-ms}); 0 = none
+ * @param transport the socket layer ({@code --transport}), default {@link Transport#best()}
  */
 public record LaunchOptions(
         Path confFile,
@@ -27,5 +30,6 @@ public record LaunchOptions(
         int batchWindowUs,
         int metricsPort,
         String metricsAddr,
-        int warmupMs) {
+        int warmupMs,
+        Transport transport) {
 }

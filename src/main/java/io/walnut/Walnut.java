@@ -52,8 +52,8 @@ public final class Walnut implements AutoCloseable {
     public static Walnut start(LaunchOptions options, ProxyConfig config) throws IOException, InterruptedException {
         log.info("configuration '{}' loaded: {} pool(s)", options.confFile(), config.pools().size());
         long startedAt = System.currentTimeMillis();
-        Proxy proxy = new Proxy(config, options.threads(), options.batchWindowUs(), options.mbufSize(),
-                Walnut::protocolFor);
+        Proxy proxy = new Proxy(config, options.transport(), options.threads(), options.batchWindowUs(),
+                options.mbufSize(), Walnut::protocolFor);
         StatsServer stats = null;
         try {
             proxy.warmUp(options.warmupMs());

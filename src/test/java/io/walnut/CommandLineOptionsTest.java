@@ -1,6 +1,7 @@
 package io.walnut;
 
 import io.walnut.core.Proxy;
+import io.walnut.core.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +25,7 @@ class CommandLineOptionsTest {
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
                 30000, null, 16384, false, CommandLineOptions.defaultThreads(), Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0,
-                "127.0.0.1", 6000));
+                "127.0.0.1", 6000, Transport.best()));
     }
 
     @Test
@@ -32,7 +33,8 @@ class CommandLineOptionsTest {
         assertThat(launch("-v", "7", "-o", "w.log", "-c", "a.yml", "-s", "22223", "-a", "127.0.0.1", "-i", "1000",
                 "-p", "w.pid", "-m", "512", "-d", "--threads", "3"))
                 .isEqualTo(new LaunchOptions(Path.of("a.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                        Path.of("w.pid"), 512, true, 3, Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0, "127.0.0.1", 6000));
+                        Path.of("w.pid"), 512, true, 3, Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0, "127.0.0.1", 6000,
+                        Transport.best()));
         assertThat(launch("-v3", "-cb.yml", "-dm1024").confFile()).isEqualTo(Path.of("b.yml"));
         assertThat(launch("-dm1024").mbufSize()).isEqualTo(1024);
         assertThat(launch("-v3").verbosity()).isEqualTo(3);
@@ -43,9 +45,9 @@ class CommandLineOptionsTest {
         assertThat(launch("--verbose=8", "--output", "x.log", "--conf-file=c.yml", "--stats-port=1",
                 "--stats-addr", "::1", "--stats-interval=0", "--pid-file=p", "--mbuf-size=16777216",
                 "--daemonize", "--threads=1", "--batch-window-us=0", "--metrics-port=9121", "--metrics-addr", "0.0.0.0",
-                "--warmup-ms=0"))
+                "--warmup-ms=0", "--transport=nio"))
                 .isEqualTo(new LaunchOptions(Path.of("c.yml"), 8, Path.of("x.log"), 1, "::1", 0, Path.of("p"),
-                        16777216, true, 1, 0, 9121, "0.0.0.0", 0));
+                        16777216, true, 1, 0, 9121, "0.0.0.0", 0, Transport.NIO));
     }
 
     @Test
@@ -107,6 +109,9 @@ class CommandLineOptionsTest {
         "--metrics-port    | option --metrics-port requires a number",
         "--metrics-addr    | option --metrics-addr requires a string",
         "--threads         | option --threads requires a number",
+        "--transport       | option --transport requires a string",
+        "--transport kqueue | option --transport value 'kqueue' is not one of epoll, io_uring, nio",
+        "--transport=EPOLL | option --transport value 'EPOLL' is not one of epoll, io_uring, nio",
     })
     void badOptionsGetNutcrackersMessage(String args, String message) {
         assertThat(refusal(args.split(" "))).isEqualTo(message);

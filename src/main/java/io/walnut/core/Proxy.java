@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.EventExecutor;
 import io.walnut.config.ListenAddress;
 import io.walnut.config.PoolConfig;
@@ -55,12 +54,13 @@ public final class Proxy implements AutoCloseable {
     private final long batchWindowNanos;
 
     /**
+     * @param transport the socket layer, {@link Transport#isAvailable() available} on this machine
      * @param batchWindowMicros server send's batch window on a busy loop ({@link Worker}); 0 = none
      * @param protocolOf makes each pool's protocol from its config and the mbuf size
      */
-    public Proxy(ProxyConfig config, int threads, int batchWindowMicros, int mbufSize,
+    public Proxy(ProxyConfig config, Transport transport, int threads, int batchWindowMicros, int mbufSize,
                  BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
-        this(Transport.best(), threads, TimeUnit.MICROSECONDS.toNanos(batchWindowMicros),
+        this(transport, threads, TimeUnit.MICROSECONDS.toNanos(batchWindowMicros),
                 poolsOf(config, mbufSize, protocolOf));
     }
 
@@ -161,7 +161,7 @@ public final class Proxy implements AutoCloseable {
         }
         Path path = address.unixSocket();
         Files.deleteIfExists(path);
-        Channel ch = b.bind(new DomainSocketAddress(path.toString())).sync().channel();
+        Channel ch = b.bind(transport.unixSocketAddress(path)).sync().channel();
         if (address.permissions() != 0) {
             Files.setPosixFilePermissions(path, permissions(address.permissions()));
         }

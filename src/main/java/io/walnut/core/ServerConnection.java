@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.walnut.config.ServerSpec;
@@ -227,7 +226,7 @@ final class ServerConnection {
 
     private SocketAddress address() {
         if (server.isUnix()) {
-            return new DomainSocketAddress(server.unixSocket().toString());
+            return worker.transport.unixSocketAddress(server.unixSocket());
         }
         // Resolved at each connect, as twemproxy does, so a changed DNS name is followed on reconnect.
         return new InetSocketAddress(server.host(), server.port());

@@ -42,8 +42,8 @@ class MemcacheSmokeIT {
                 new ListenAddress("127.0.0.1:" + port, new InetSocketAddress("127.0.0.1", port), null, 0),
                 HashFunction.FNV1A_64, null, DistributionType.KETAMA, -1, 512, 0, false, null, 0, false, false, 1,
                 30000, 2, false, specs);
-        proxy = new Proxy(new ProxyConfig(null, List.of(pool)), 2, Proxy.DEFAULT_BATCH_WINDOW_MICROS, 16384,
-                MemcacheProtocol::new);
+        proxy = new Proxy(new ProxyConfig(null, List.of(pool)), Transport.best(), 2,
+                Proxy.DEFAULT_BATCH_WINDOW_MICROS, 16384, MemcacheProtocol::new);
         proxy.start();
     }
 

@@ -43,10 +43,16 @@ final class ProxyUnderTest implements AutoCloseable {
 
     /** As {@link #start(String, int)}, with server send's batch window ({@code --batch-window-us}). */
     static ProxyUnderTest start(String yaml, int threads, int batchWindowMicros) throws Exception {
+        return start(yaml, Transport.best(), threads, batchWindowMicros);
+    }
+
+    /** As {@link #start(String, int, int)}, over {@code transport} ({@code --transport}). */
+    static ProxyUnderTest start(String yaml, Transport transport, int threads, int batchWindowMicros)
+            throws Exception {
         Path file = Files.createTempFile("walnut-failures-", ".yml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         ProxyConfig config = ConfigLoader.load(file);
-        Proxy proxy = new Proxy(config, threads, batchWindowMicros, 16384, Walnut::protocolFor);
+        Proxy proxy = new Proxy(config, transport, threads, batchWindowMicros, 16384, Walnut::protocolFor);
         try {
             proxy.start();
         } catch (Exception e) {

@@ -6,6 +6,7 @@ import io.walnut.testing.InProcessWalnut;
 import io.walnut.testing.RedisBackends;
 import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
+import io.walnut.testing.UnixSocketClient;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,18 +19,13 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Pool settings, each with a Walnut of its own: unix socket listener and server, {@code redis_auth},
@@ -71,11 +67,13 @@ class RedisPoolOptionsIT {
         String yaml = "alpha:\n  listen: " + socket + " 0600\n  redis: true\n" + backends.serversYaml();
         try (InProcessWalnut walnut = InProcessWalnut.start(yaml)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
-            byte[] requests = concat(RespClient.encode(bytes("SET"), bytes("over-unix"), bytes("v\r\n1")),
+            byte[] requests = UnixSocketClient.concat(
+                    RespClient.encode(bytes("SET"), bytes("over-unix"), bytes("v\r\n1")),
                     RespClient.encode(bytes("GET"), bytes("over-unix")), RespClient.encode(bytes("PING")),
                     RespClient.encode(bytes("QUIT")));
             byte[] expected = bytes("+OK\r\n$4\r\nv\r\n1\r\n+PONG\r\n+OK\r\n");
-            assertThat(new String(exchangeOverUnixSocket(socket, requests), StandardCharsets.ISO_8859_1))
+            byte[] replies = UnixSocketClient.exchangeUntilClose(socket, requests, T);
+            assertThat(new String(replies, StandardCharsets.ISO_8859_1))
                     .isEqualTo(new String(expected, StandardCharsets.ISO_8859_1));
         }
         int holders = 0;
@@ -85,32 +83,6 @@ class RedisPoolOptionsIT {
             }
         }
         assertThat(holders).isEqualTo(1);
-    }
-
-    /** Writes {@code request} and reads until the proxy closes (the request ends with QUIT), bounded. */
-    private static byte[] exchangeOverUnixSocket(Path socket, byte[] request) {
-        return assertTimeoutPreemptively(T, () -> {
-            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-                channel.write(ByteBuffer.wrap(request));
-                ByteBuffer reply = ByteBuffer.allocate(4096);
-                while (reply.hasRemaining() && channel.read(reply) >= 0) {
-                    // until the proxy closes after QUIT
-                }
-                return Arrays.copyOf(reply.array(), reply.position());
-            }
-        });
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int length = 0;
-        for (byte[] p : parts) {
-            length += p.length;
-        }
-        ByteBuffer all = ByteBuffer.allocate(length);
-        for (byte[] p : parts) {
-            all.put(p);
-        }
-        return all.array();
     }
 
     @Test

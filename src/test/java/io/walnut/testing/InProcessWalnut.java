@@ -5,6 +5,7 @@ import io.walnut.config.ConfigException;
 import io.walnut.config.ConfigLoader;
 import io.walnut.config.ProxyConfig;
 import io.walnut.core.Proxy;
+import io.walnut.core.Transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +45,8 @@ public final class InProcessWalnut implements AutoCloseable {
             Path file = directory.resolve("walnut.yml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             ProxyConfig config = ConfigLoader.load(file);
-            proxy = new Proxy(config, threads, Proxy.DEFAULT_BATCH_WINDOW_MICROS, MBUF_SIZE, Walnut::protocolFor);
+            proxy = new Proxy(config, Transport.best(), threads, Proxy.DEFAULT_BATCH_WINDOW_MICROS, MBUF_SIZE,
+                    Walnut::protocolFor);
             proxy.start();
             return new InProcessWalnut(directory, config, proxy);
         } catch (IOException | ConfigException | InterruptedException | RuntimeException e) {
