@@ -1,6 +1,5 @@
 package io.walnut;
 
-import io.walnut.core.Proxy;
 import io.walnut.core.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,7 +70,8 @@ final class CommandLineOptions {
     private Path pidFile;
     private int mbufSize = DEFAULT_MBUF_SIZE;
     private int threads = defaultThreads();
-    private int batchWindowUs = Proxy.DEFAULT_BATCH_WINDOW_MICROS;
+    /** Null until given: then the transport's default. */
+    private Integer batchWindowUs;
     private int metricsPort;
     private String metricsAddr = DEFAULT_METRICS_ADDR;
     private int warmupMs = DEFAULT_WARMUP_MS;
@@ -244,7 +244,9 @@ final class CommandLineOptions {
 
     LaunchOptions toLaunchOptions() {
         return new LaunchOptions(confFile, verbosity, logFile, statsPort, statsAddr, statsIntervalMs, pidFile,
-                mbufSize, daemonize, threads, batchWindowUs, metricsPort, metricsAddr, warmupMs, transport);
+                mbufSize, daemonize, threads,
+                batchWindowUs != null ? batchWindowUs : transport.defaultBatchWindowMicros(), metricsPort, metricsAddr,
+                warmupMs, transport);
     }
 
     /** The short name nutcracker would quote for an option, e.g. {@code c} for {@code --conf-file}. */

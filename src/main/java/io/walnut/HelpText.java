@@ -1,6 +1,5 @@
 package io.walnut;
 
-import io.walnut.core.Proxy;
 import io.walnut.core.Transport;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
@@ -49,7 +48,8 @@ final class HelpText {
                 + "      --threads=N        : set number of event loop threads (default: "
                 + CommandLineOptions.defaultThreads() + ")" + CRLF
                 + "      --batch-window-us=N : on a busy loop, write to the servers at most once per N usec (default: "
-                + Proxy.DEFAULT_BATCH_WINDOW_MICROS + ", 0: off)" + CRLF
+                + Transport.IO_URING.defaultBatchWindowMicros() + " over io_uring, "
+                + Transport.EPOLL.defaultBatchWindowMicros() + " otherwise, 0: off)" + CRLF
                 + "      --metrics-port=N   : serve Prometheus metrics over HTTP on this port (default: off)" + CRLF
                 + "      --metrics-addr=S   : set Prometheus metrics ip (default: "
                 + CommandLineOptions.DEFAULT_METRICS_ADDR + ")" + CRLF

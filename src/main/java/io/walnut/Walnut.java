@@ -110,8 +110,9 @@ public final class Walnut implements AutoCloseable {
         Thread hook = new Thread(walnut::close, "walnut-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Signals.install(walnut::stop);
-        log.info("walnut-{} started on pid {} with {} event loop(s) over {}", Version.walnut(),
-                ProcessHandle.current().pid(), options.threads(), walnut.proxy.transport().displayName());
+        log.info("walnut-{} started on pid {} with {} event loop(s) over {}, batch window {} us", Version.walnut(),
+                ProcessHandle.current().pid(), options.threads(), walnut.proxy.transport().displayName(),
+                options.batchWindowUs());
         int code = walnut.awaitStop();
         walnut.close();
         try {

@@ -1,6 +1,5 @@
 package io.walnut;
 
-import io.walnut.core.Proxy;
 import io.walnut.core.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CommandLineOptionsTest {
 
@@ -24,8 +24,8 @@ class CommandLineOptionsTest {
     @Test
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
-                30000, null, 16384, false, CommandLineOptions.defaultThreads(), Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0,
-                "127.0.0.1", 6000, Transport.best()));
+                30000, null, 16384, false, CommandLineOptions.defaultThreads(),
+                Transport.best().defaultBatchWindowMicros(), 0, "127.0.0.1", 6000, Transport.best()));
     }
 
     @Test
@@ -33,8 +33,8 @@ class CommandLineOptionsTest {
         assertThat(launch("-v", "7", "-o", "w.log", "-c", "a.yml", "-s", "22223", "-a", "127.0.0.1", "-i", "1000",
                 "-p", "w.pid", "-m", "512", "-d", "--threads", "3"))
                 .isEqualTo(new LaunchOptions(Path.of("a.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                        Path.of("w.pid"), 512, true, 3, Proxy.DEFAULT_BATCH_WINDOW_MICROS, 0, "127.0.0.1", 6000,
-                        Transport.best()));
+                        Path.of("w.pid"), 512, true, 3, Transport.best().defaultBatchWindowMicros(), 0, "127.0.0.1",
+                        6000, Transport.best()));
         assertThat(launch("-v3", "-cb.yml", "-dm1024").confFile()).isEqualTo(Path.of("b.yml"));
         assertThat(launch("-dm1024").mbufSize()).isEqualTo(1024);
         assertThat(launch("-v3").verbosity()).isEqualTo(3);
@@ -48,6 +48,19 @@ class CommandLineOptionsTest {
                 "--warmup-ms=0", "--transport=nio"))
                 .isEqualTo(new LaunchOptions(Path.of("c.yml"), 8, Path.of("x.log"), 1, "::1", 0, Path.of("p"),
                         16777216, true, 1, 0, 9121, "0.0.0.0", 0, Transport.NIO));
+    }
+
+    @Test
+    void theBatchWindowDefaultsToTheTransportsWhereverTheFlagsStand() throws UsageException {
+        assertThat(launch("--transport", "nio").batchWindowUs()).isEqualTo(60);
+        assertThat(launch("--batch-window-us", "7", "--transport", "nio").batchWindowUs()).isEqualTo(7);
+        assertThat(launch("--transport", "nio", "--batch-window-us", "0").batchWindowUs()).isZero();
+    }
+
+    @Test
+    void ioUringBatchesLonger() throws UsageException {
+        assumeTrue(Transport.IO_URING.isAvailable(), "io_uring is not available here");
+        assertThat(launch("--transport", "io_uring").batchWindowUs()).isEqualTo(120);
     }
 
     @Test

@@ -36,13 +36,6 @@ import java.util.function.BiFunction;
  */
 public final class Proxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Proxy.class);
-    /**
-     * Long enough for a busy loop's writes to a server to gather about 6 requests instead of 3 (nutcracker's
-     * gather 5-7), short against the 0.5-1 ms a request takes under such load; windows of 20 and 35 µs gathered
-     * hardly more than none (docs/performance.md, item 11).
-     */
-    public static final int DEFAULT_BATCH_WINDOW_MICROS = 60;
-
     private final Transport transport;
     private final EventLoopGroup loops;
     /** False for a proxy on loops borrowed from another, which outlive it. */

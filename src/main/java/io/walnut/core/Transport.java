@@ -32,20 +32,24 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * The socket layer: native epoll where Netty has it for this machine, Java NIO otherwise; io_uring when asked
- * for ({@code --transport io_uring}). io_uring is not the default: on 2 shared cores it gave 4-11 % more
- * requests at pipeline 16 but 6-13 % fewer without pipelining (docs/performance.md).
+ * The socket layer: native epoll where Netty has it for this machine, else Java NIO; io_uring when asked for
+ * ({@code --transport io_uring}). Each has its own default batch window ({@code --batch-window-us}): long enough
+ * for a busy loop's writes to a server to gather about as many requests as nutcracker's do (5-7 without
+ * pipelining), short against the 0.5-1 ms a request takes under such load. io_uring needs the longer one: its
+ * loop also wakes for every completed write, so with epoll's 60 µs its server writes gathered a third fewer
+ * requests and it lost 6-13 % without pipelining. It is not the default: with 120 µs it matched or beat epoll
+ * in throughput but raised p99 without pipelining (docs/performance.md, item 12).
  */
 public enum Transport {
     EPOLL("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class,
             EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class,
-            EpollIoHandler::newFactory, Epoll::unavailabilityCause),
+            EpollIoHandler::newFactory, Epoll::unavailabilityCause, 60),
     IO_URING("io_uring", IoUringServerSocketChannel.class, IoUringSocketChannel.class,
             IoUringServerDomainSocketChannel.class, IoUringDomainSocketChannel.class,
-            IoUringIoHandler::newFactory, IoUring::unavailabilityCause),
+            IoUringIoHandler::newFactory, IoUring::unavailabilityCause, 120),
     NIO("nio", NioServerSocketChannel.class, NioSocketChannel.class,
             NioServerDomainSocketChannel.class, NioDomainSocketChannel.class,
-            NioIoHandler::newFactory, () -> null);
+            NioIoHandler::newFactory, () -> null, 60);
 
     private final String displayName;
     final Class<? extends ServerChannel> serverChannel;
@@ -54,10 +58,12 @@ public enum Transport {
     final Class<? extends Channel> domainChannel;
     private final Supplier<IoHandlerFactory> ioHandlers;
     private final Supplier<Throwable> unavailabilityCause;
+    private final int defaultBatchWindowMicros;
 
     Transport(String displayName, Class<? extends ServerChannel> serverChannel, Class<? extends Channel> channel,
               Class<? extends ServerChannel> serverDomainChannel, Class<? extends Channel> domainChannel,
-              Supplier<IoHandlerFactory> ioHandlers, Supplier<Throwable> unavailabilityCause) {
+              Supplier<IoHandlerFactory> ioHandlers, Supplier<Throwable> unavailabilityCause,
+              int defaultBatchWindowMicros) {
         this.displayName = displayName;
         this.serverChannel = serverChannel;
         this.channel = channel;
@@ -65,6 +71,7 @@ public enum Transport {
         this.domainChannel = domainChannel;
         this.ioHandlers = ioHandlers;
         this.unavailabilityCause = unavailabilityCause;
+        this.defaultBatchWindowMicros = defaultBatchWindowMicros;
     }
 
     /** The default transport on this machine: epoll when its native library loads, else NIO. */
@@ -85,6 +92,11 @@ public enum Transport {
     /** Whether this machine can run it: the native library loads and the kernel allows its system calls. */
     public boolean isAvailable() {
         return unavailabilityCause() == null;
+    }
+
+    /** Server send's batch window on a busy loop when {@code --batch-window-us} does not set it. */
+    public int defaultBatchWindowMicros() {
+        return defaultBatchWindowMicros;
     }
 
     /** Why it cannot run here, or null if it can. */

@@ -43,7 +43,7 @@ class MemcacheSmokeIT {
                 HashFunction.FNV1A_64, null, DistributionType.KETAMA, -1, 512, 0, false, null, 0, false, false, 1,
                 30000, 2, false, specs);
         proxy = new Proxy(new ProxyConfig(null, List.of(pool)), Transport.best(), 2,
-                Proxy.DEFAULT_BATCH_WINDOW_MICROS, 16384, MemcacheProtocol::new);
+                Transport.best().defaultBatchWindowMicros(), 16384, MemcacheProtocol::new);
         proxy.start();
     }
 

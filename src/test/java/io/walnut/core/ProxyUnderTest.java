@@ -38,7 +38,7 @@ final class ProxyUnderTest implements AutoCloseable {
 
     /** Starts a proxy for {@code yaml} (one pool) on {@code threads} event loops. */
     static ProxyUnderTest start(String yaml, int threads) throws Exception {
-        return start(yaml, threads, Proxy.DEFAULT_BATCH_WINDOW_MICROS);
+        return start(yaml, threads, Transport.best().defaultBatchWindowMicros());
     }
 
     /** As {@link #start(String, int)}, with server send's batch window ({@code --batch-window-us}). */

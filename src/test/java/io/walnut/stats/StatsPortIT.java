@@ -4,7 +4,6 @@ package io.walnut.stats;
 import io.walnut.LaunchOptions;
 import io.walnut.Walnut;
 import io.walnut.config.ConfigLoader;
-import io.walnut.core.Proxy;
 import io.walnut.core.Transport;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.NutcrackerProcess;
@@ -51,7 +50,7 @@ class StatsPortIT {
         Path conf = dir.resolve("walnut.yml");
         Files.writeString(conf, yaml);
         LaunchOptions options = new LaunchOptions(conf, 5, null, FreePorts.loopback(), "127.0.0.1", 30000, null,
-                16384, false, 2, Proxy.DEFAULT_BATCH_WINDOW_MICROS, metrics ? FreePorts.loopback() : 0, "127.0.0.1",
+                16384, false, 2, Transport.best().defaultBatchWindowMicros(), metrics ? FreePorts.loopback() : 0, "127.0.0.1",
                 WARM_UP_MS, Transport.best());
         return Walnut.start(options, ConfigLoader.load(conf));
     }

@@ -45,7 +45,8 @@ public final class InProcessWalnut implements AutoCloseable {
             Path file = directory.resolve("walnut.yml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             ProxyConfig config = ConfigLoader.load(file);
-            proxy = new Proxy(config, Transport.best(), threads, Proxy.DEFAULT_BATCH_WINDOW_MICROS, MBUF_SIZE,
+            Transport transport = Transport.best();
+            proxy = new Proxy(config, transport, threads, transport.defaultBatchWindowMicros(), MBUF_SIZE,
                     Walnut::protocolFor);
             proxy.start();
             return new InProcessWalnut(directory, config, proxy);
