@@ -10,6 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.walnut.dist.Placement;
 import io.walnut.proto.Command.Route;
 import io.walnut.proto.Protocol;
+import io.walnut.proto.RequestDecoder;
 import io.walnut.proto.SliceAssembler;
 import io.walnut.stats.PoolMetric;
 import org.slf4j.Logger;
@@ -360,6 +361,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             log.warn("client {}: request too large for the proxy's memory ({}); closing it",
                     ctx.channel().remoteAddress(), cause.getMessage());
             ctx.channel().config().setAutoRead(false);
+            ctx.pipeline().get(RequestDecoder.class).discardInput();
             Message tooLarge = worker.messages.take();
             tooLarge.reject(protocol.errorReply("request too large for the proxy's memory"), true);
             requestReceived(tooLarge);

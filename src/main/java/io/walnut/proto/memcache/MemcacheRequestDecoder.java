@@ -68,7 +68,6 @@ public final class MemcacheRequestDecoder extends RequestDecoder {
                     progressed = skipData(in, out);
                     break;
                 default:
-                    in.skipBytes(in.readableBytes());
                     return;
             }
             // One request per call: ByteToMessageDecoder calls again while bytes remain and a message came out.
@@ -218,8 +217,7 @@ public final class MemcacheRequestDecoder extends RequestDecoder {
 
     /** The stream can't be followed: answer with the error, close, and ignore all that follows. */
     private void breakFraming(ByteBuf in, List<Object> out, String reason) {
-        rejectAndClose(out, MemcacheReplies.clientError(reason));
+        rejectAndClose(in, out, MemcacheReplies.clientError(reason));
         state = State.DISCARD;
-        in.skipBytes(in.readableBytes());
     }
 }

@@ -82,7 +82,6 @@ public final class RedisRequestDecoder extends RequestDecoder {
                     }
                     break;
                 default:
-                    in.skipBytes(in.readableBytes());
                     return;
             }
         }
@@ -230,9 +229,8 @@ public final class RedisRequestDecoder extends RequestDecoder {
 
     /** The stream can't be followed: answer with the error, close, and ignore all that follows. */
     private void breakFraming(ByteBuf in, List<Object> out, String error) {
-        rejectAndClose(out, RedisReplies.error(error));
+        rejectAndClose(in, out, RedisReplies.error(error));
         state = State.DISCARD;
-        in.skipBytes(in.readableBytes());
     }
 
     private boolean skipRejected(ByteBuf in, List<Object> out) {

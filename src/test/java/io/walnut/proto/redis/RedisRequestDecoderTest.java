@@ -117,6 +117,29 @@ class RedisRequestDecoderTest {
         assertThat(got.get(1).close()).isTrue();
     }
 
+    /** Later reads (io_uring may deliver one after reading stopped) are released unread, not buffered. */
+    @Test
+    void afterBrokenFramingOrDiscardInputLaterInputIsDroppedUnread() {
+        EmbeddedChannel broken = new EmbeddedChannel(new RedisRequestDecoder(pool, MAX_KEY));
+        broken.writeInbound(bytes("PING\r\n"));
+        assertThat(drain(broken)).extracting(Decoded::close).containsExactly(true);
+        ByteBuf later = bytes(resp("GET", "b") + "*2\r\n$3\r\nGET");
+        broken.writeInbound(later);
+        assertThat(later.refCnt()).isZero();
+        assertThat(drain(broken)).isEmpty();
+        assertThat(broken.finish()).isFalse();
+
+        RedisRequestDecoder decoder = new RedisRequestDecoder(pool, MAX_KEY);
+        EmbeddedChannel told = new EmbeddedChannel(decoder);
+        told.writeInbound(bytes("*2\r\n$3\r\nSET\r\n"));
+        decoder.discardInput();
+        ByteBuf rest = bytes("$1\r\nk\r\n" + resp("GET", "b"));
+        told.writeInbound(rest);
+        assertThat(rest.refCnt()).isZero();
+        assertThat(drain(told)).isEmpty();
+        assertThat(told.finish()).isFalse();
+    }
+
     @Test
     void emptyMultibulkIsRejectedButTheStreamGoesOn() {
         List<Decoded> got = decode(List.of("*0\r\n" + resp("GET", "a")));
