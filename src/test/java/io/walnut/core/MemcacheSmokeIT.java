@@ -10,6 +10,7 @@ import io.walnut.proto.memcache.MemcacheProtocol;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.MemcachedProcess;
+import io.walnut.testing.TransportUnderTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +43,9 @@ class MemcacheSmokeIT {
                 new ListenAddress("127.0.0.1:" + port, new InetSocketAddress("127.0.0.1", port), null, 0),
                 HashFunction.FNV1A_64, null, DistributionType.KETAMA, -1, 512, 0, false, null, 0, false, false, 1,
                 30000, 2, false, specs);
-        proxy = new Proxy(new ProxyConfig(null, List.of(pool)), Transport.best(), 2,
-                Transport.best().defaultBatchWindowMicros(), 16384, MemcacheProtocol::new);
+        Transport transport = TransportUnderTest.get();
+        proxy = new Proxy(new ProxyConfig(null, List.of(pool)), transport, 2, transport.defaultBatchWindowMicros(),
+                16384, MemcacheProtocol::new);
         proxy.start();
     }
 

@@ -11,6 +11,7 @@ import io.walnut.stats.ServerMetric;
 import io.walnut.testing.Await;
 import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.RespClient;
+import io.walnut.testing.TransportUnderTest;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,12 +39,12 @@ final class ProxyUnderTest implements AutoCloseable {
 
     /** Starts a proxy for {@code yaml} (one pool) on {@code threads} event loops. */
     static ProxyUnderTest start(String yaml, int threads) throws Exception {
-        return start(yaml, threads, Transport.best().defaultBatchWindowMicros());
+        return start(yaml, threads, TransportUnderTest.get().defaultBatchWindowMicros());
     }
 
     /** As {@link #start(String, int)}, with server send's batch window ({@code --batch-window-us}). */
     static ProxyUnderTest start(String yaml, int threads, int batchWindowMicros) throws Exception {
-        return start(yaml, Transport.best(), threads, batchWindowMicros);
+        return start(yaml, TransportUnderTest.get(), threads, batchWindowMicros);
     }
 
     /** As {@link #start(String, int, int)}, over {@code transport} ({@code --transport}). */

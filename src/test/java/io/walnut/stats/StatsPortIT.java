@@ -4,12 +4,12 @@ package io.walnut.stats;
 import io.walnut.LaunchOptions;
 import io.walnut.Walnut;
 import io.walnut.config.ConfigLoader;
-import io.walnut.core.Transport;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.NutcrackerProcess;
 import io.walnut.testing.RedisServerProcess;
 import io.walnut.testing.RespClient;
 import io.walnut.testing.StatsDocument;
+import io.walnut.testing.TransportUnderTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +50,8 @@ class StatsPortIT {
         Path conf = dir.resolve("walnut.yml");
         Files.writeString(conf, yaml);
         LaunchOptions options = new LaunchOptions(conf, 5, null, FreePorts.loopback(), "127.0.0.1", 30000, null,
-                16384, false, 2, Transport.best().defaultBatchWindowMicros(), metrics ? FreePorts.loopback() : 0, "127.0.0.1",
-                WARM_UP_MS, Transport.best());
+                16384, false, 2, TransportUnderTest.get().defaultBatchWindowMicros(), metrics ? FreePorts.loopback() : 0, "127.0.0.1",
+                WARM_UP_MS, TransportUnderTest.get());
         return Walnut.start(options, ConfigLoader.load(conf));
     }
 

@@ -45,7 +45,7 @@ public final class InProcessWalnut implements AutoCloseable {
             Path file = directory.resolve("walnut.yml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             ProxyConfig config = ConfigLoader.load(file);
-            Transport transport = Transport.best();
+            Transport transport = TransportUnderTest.get();
             proxy = new Proxy(config, transport, threads, transport.defaultBatchWindowMicros(), MBUF_SIZE,
                     Walnut::protocolFor);
             proxy.start();

@@ -96,6 +96,7 @@ public final class WalnutProcess extends ProxyProcess {
         command.addAll(List.of("-c", config.toString(), "-s", Integer.toString(statsPort()), "-a", "127.0.0.1"));
         // No JIT warm-up unless a test asks for one (extra arguments come later and win): it only delays start.
         command.addAll(List.of("--warmup-ms", "0"));
+        command.addAll(TransportUnderTest.arguments());
         command.addAll(extraArgs());
         return command;
     }
