@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class BatchWindowIT {
     private static final Duration T = Duration.ofSeconds(10);
     private static final int MAX_WARM_ROUNDS = 20;
+    private static final int MAX_MEASURED_ROUNDS = 5;
     private static final Pattern READS = Pattern.compile("total_reads_processed:(\\d+)");
 
     @Test
@@ -52,20 +53,27 @@ class BatchWindowIT {
                         break;
                     }
                 }
-                long readsBefore = reads(admin);
-                long started = System.nanoTime();
-                for (int c = 0; c < clients; c++) {
-                    connections.get(c).send("GET", "k" + c);
+                // A round counts when the proxy saw every client within its activity period; on a loaded
+                // machine (the test's own sends descheduled) it may not, and the next round is tried.
+                List<String> rounds = new ArrayList<>();
+                for (int attempt = 0; attempt < MAX_MEASURED_ROUNDS; attempt++) {
+                    long readsBefore = reads(admin);
+                    long started = System.nanoTime();
+                    for (int c = 0; c < clients; c++) {
+                        connections.get(c).send("GET", "k" + c);
+                    }
+                    for (int c = 0; c < clients; c++) {
+                        assertThat(ProxyUnderTest.text(connections.get(c).readReply(T))).isEqualTo("v" + c);
+                    }
+                    Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                    long reads = reads(admin) - readsBefore - 1; // less the INFO that reads the count
+                    if (waited.compareTo(window.dividedBy(2)) > 0 && reads <= 2) {
+                        return; // held to the window's end, then one write (two if the window ended mid-round)
+                    }
+                    rounds.add(waited.toMillis() + " ms, " + reads + " server reads");
                 }
-                for (int c = 0; c < clients; c++) {
-                    assertThat(ProxyUnderTest.text(connections.get(c).readReply(T))).isEqualTo("v" + c);
-                }
-                Duration waited = Duration.ofNanos(System.nanoTime() - started);
-                long reads = reads(admin) - readsBefore - 1; // less the INFO that reads the count
-                assertThat(waited).as("the GETs came within the window of the last SETs' write")
-                        .isGreaterThan(window.dividedBy(2));
-                assertThat(reads).as("server reads for %d GETs held to the window's end", clients)
-                        .isLessThanOrEqualTo(2);
+                throw new AssertionError("no round of " + clients + " GETs was held to the window's end and sent in"
+                        + " one write: " + rounds);
             } finally {
                 connections.forEach(RespClient::close);
             }
