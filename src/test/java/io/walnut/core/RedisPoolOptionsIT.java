@@ -1,6 +1,7 @@
 package io.walnut.core;
 
 import io.walnut.testing.Await;
+import io.walnut.testing.Bytes;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.InProcessWalnut;
 import io.walnut.testing.RedisBackends;
@@ -67,7 +68,7 @@ class RedisPoolOptionsIT {
         String yaml = "alpha:\n  listen: " + socket + " 0600\n  redis: true\n" + backends.serversYaml();
         try (InProcessWalnut walnut = InProcessWalnut.start(yaml)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
-            byte[] requests = UnixSocketClient.concat(
+            byte[] requests = Bytes.concat(
                     RespClient.encode(bytes("SET"), bytes("over-unix"), bytes("v\r\n1")),
                     RespClient.encode(bytes("GET"), bytes("over-unix")), RespClient.encode(bytes("PING")),
                     RespClient.encode(bytes("QUIT")));

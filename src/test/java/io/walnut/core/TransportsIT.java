@@ -1,6 +1,7 @@
 package io.walnut.core;
 
 import io.walnut.dist.Placement;
+import io.walnut.testing.Bytes;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.MemcacheClient;
 import io.walnut.testing.MemcachedProcess;
@@ -56,7 +57,7 @@ class TransportsIT {
                 mget.add("k" + i);
                 expected.add("v" + i);
             }
-            client.send(UnixSocketClient.concat(pipeline.toArray(byte[][]::new)));
+            client.send(Bytes.concat(pipeline.toArray(byte[][]::new)));
             for (int i = 0; i < KEYS; i++) {
                 assertThat(client.readReply(T)).as("SET k%d", i).isEqualTo("OK");
             }
@@ -78,7 +79,7 @@ class TransportsIT {
         try (RedisServerProcess server = RedisServerProcess.start();
              ProxyUnderTest proxy = ProxyUnderTest.start("beta:\n  listen: " + listener + "\n  redis: true\n"
                      + "  servers:\n   - 127.0.0.1:" + server.port() + ":1\n", transport, 1, 0)) {
-            byte[] replies = UnixSocketClient.exchangeUntilClose(listener, UnixSocketClient.concat(
+            byte[] replies = UnixSocketClient.exchangeUntilClose(listener, Bytes.concat(
                     RespClient.encode(bytes("SET"), bytes("u"), bytes("1")), RespClient.encode(bytes("GET"), bytes("u")),
                     RespClient.encode(bytes("QUIT"))), T);
             assertThat(new String(replies, StandardCharsets.UTF_8)).isEqualTo("+OK\r\n$1\r\n1\r\n+OK\r\n");

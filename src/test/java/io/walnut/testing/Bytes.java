@@ -1,11 +1,12 @@
 package io.walnut.testing;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
 
-/** Buffers from text and back, one byte per character, for tests of code that holds and writes buffers. */
+/** Buffers from text and back, one byte per character, and byte arrays joined, for tests. */
 public final class Bytes {
     private Bytes() {
     }
@@ -15,6 +16,15 @@ public final class Bytes {
         ByteBuf b = Unpooled.directBuffer(s.length());
         b.writeCharSequence(s, StandardCharsets.ISO_8859_1);
         return b;
+    }
+
+    /** {@code parts} one after another. */
+    public static byte[] concat(byte[]... parts) {
+        ByteBuf all = Unpooled.buffer();
+        for (byte[] p : parts) {
+            all.writeBytes(p);
+        }
+        return ByteBufUtil.getBytes(all);
     }
 
     /** The readable bytes of {@code b}, indexes untouched. */

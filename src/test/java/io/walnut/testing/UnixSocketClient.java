@@ -30,17 +30,4 @@ public final class UnixSocketClient {
             }
         });
     }
-
-    /** {@code parts} one after another. */
-    public static byte[] concat(byte[]... parts) {
-        int length = 0;
-        for (byte[] p : parts) {
-            length += p.length;
-        }
-        ByteBuffer all = ByteBuffer.allocate(length);
-        for (byte[] p : parts) {
-            all.put(p);
-        }
-        return all.array();
-    }
 }
