@@ -12,9 +12,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * nutcracker's command line, parsed with picocli to behave like its {@code getopt_long}: the same short and
@@ -193,16 +191,11 @@ final class CommandLineOptions {
 
     @Option(names = "--transport")
     private void transport(String value) {
-        Transport named = Transport.named(value);
-        if (named == null) {
-            throw bad("option --transport value '" + value + "' is not one of "
-                    + Arrays.stream(Transport.values()).map(Transport::displayName).collect(Collectors.joining(", ")));
+        try {
+            transport = Transport.available(value);
+        } catch (IllegalArgumentException e) {
+            throw bad("option --transport value " + e.getMessage());
         }
-        Throwable cause = named.unavailabilityCause();
-        if (cause != null) {
-            throw bad("option --transport value '" + value + "' is not available on this machine: " + cause);
-        }
-        transport = named;
     }
 
     /** nutcracker's number rule: decimal digits only, fitting a signed 32-bit int. */

@@ -30,6 +30,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The socket layer: native epoll where Netty has it for this machine, else Java NIO; io_uring when asked for
@@ -79,9 +80,20 @@ public enum Transport {
         return EPOLL.isAvailable() ? EPOLL : NIO;
     }
 
-    /** The transport called {@code name} ({@link #displayName()}), or null if there is none. */
-    public static Transport named(String name) {
-        return Arrays.stream(values()).filter(t -> t.displayName.equals(name)).findFirst().orElse(null);
+    /**
+     * The transport called {@code name} ({@link #displayName()}), which this machine can run.
+     *
+     * @throws IllegalArgumentException naming the choices, or why this machine cannot run it
+     */
+    public static Transport available(String name) {
+        Transport named = Arrays.stream(values()).filter(t -> t.displayName.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("'" + name + "' is not one of "
+                        + Arrays.stream(values()).map(Transport::displayName).collect(Collectors.joining(", "))));
+        Throwable cause = named.unavailabilityCause();
+        if (cause != null) {
+            throw new IllegalArgumentException("'" + name + "' is not available on this machine: " + cause);
+        }
+        return named;
     }
 
     /** The event backend's name, as nutcracker prints it in its version banner. */

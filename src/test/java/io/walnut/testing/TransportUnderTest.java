@@ -21,11 +21,11 @@ public final class TransportUnderTest {
         if (name.isBlank()) {
             return Transport.best();
         }
-        Transport named = Transport.named(name);
-        if (named == null || !named.isAvailable()) {
-            throw new IllegalStateException("-D" + PROPERTY + "=" + name + ": no such transport here");
+        try {
+            return Transport.available(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("-D" + PROPERTY + "=" + e.getMessage(), e);
         }
-        return named;
     }
 
     /** The command-line arguments that make a walnut process use {@link #get()}. */
