@@ -55,8 +55,8 @@ final class HelpText {
                 + CommandLineOptions.DEFAULT_METRICS_ADDR + ")" + CRLF
                 + "      --warmup-ms=N      : compile the request path for up to N msec before listening (default: "
                 + CommandLineOptions.DEFAULT_WARMUP_MS + ", 0: off)" + CRLF
-                + "      --transport=S      : set socket layer: epoll, io_uring or nio (default: " + eventBackend() + ")"
-                + CRLF
+                + "      --transport=S      : set socket layer: epoll, io_uring or nio (default: "
+                + eventBackend() + ")" + CRLF
                 + "\n";
     }
 

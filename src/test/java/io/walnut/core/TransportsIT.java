@@ -80,8 +80,8 @@ class TransportsIT {
              ProxyUnderTest proxy = ProxyUnderTest.start("beta:\n  listen: " + listener + "\n  redis: true\n"
                      + "  servers:\n   - 127.0.0.1:" + server.port() + ":1\n", transport, 1, 0)) {
             byte[] replies = UnixSocketClient.exchangeUntilClose(listener, Bytes.concat(
-                    RespClient.encode(bytes("SET"), bytes("u"), bytes("1")), RespClient.encode(bytes("GET"), bytes("u")),
-                    RespClient.encode(bytes("QUIT"))), T);
+                    RespClient.encode(bytes("SET"), bytes("u"), bytes("1")),
+                    RespClient.encode(bytes("GET"), bytes("u")), RespClient.encode(bytes("QUIT"))), T);
             assertThat(new String(replies, StandardCharsets.UTF_8)).isEqualTo("+OK\r\n$1\r\n1\r\n+OK\r\n");
         }
     }

@@ -4,6 +4,7 @@ package io.walnut.stats;
 import io.walnut.LaunchOptions;
 import io.walnut.Walnut;
 import io.walnut.config.ConfigLoader;
+import io.walnut.core.Transport;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.NutcrackerProcess;
 import io.walnut.testing.RedisServerProcess;
@@ -49,9 +50,10 @@ class StatsPortIT {
     static Walnut start(Path dir, String yaml, boolean metrics) throws Exception {
         Path conf = dir.resolve("walnut.yml");
         Files.writeString(conf, yaml);
+        Transport transport = TransportUnderTest.get();
         LaunchOptions options = new LaunchOptions(conf, 5, null, FreePorts.loopback(), "127.0.0.1", 30000, null,
-                16384, false, 2, TransportUnderTest.get().defaultBatchWindowMicros(), metrics ? FreePorts.loopback() : 0, "127.0.0.1",
-                WARM_UP_MS, TransportUnderTest.get());
+                16384, false, 2, transport.defaultBatchWindowMicros(), metrics ? FreePorts.loopback() : 0,
+                "127.0.0.1", WARM_UP_MS, transport);
         return Walnut.start(options, ConfigLoader.load(conf));
     }
 
