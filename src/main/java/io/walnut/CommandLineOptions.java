@@ -1,6 +1,7 @@
 package io.walnut;
 
 import io.walnut.core.Transport;
+import io.walnut.core.WriteBatching;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,7 @@ import java.util.List;
  * nutcracker's command line, parsed with picocli to behave like its {@code getopt_long}: the same short and
  * long options, clustering ({@code -tv5}), values that look like options ({@code -c -t}), a repeated option
  * overriding the earlier one, operands ignored, and each bad value reported with nutcracker's words as soon
- * as it is read. Plus Walnut's own {@code --threads}, {@code --batch-window-us},
+ * as it is read. Plus Walnut's own {@code --threads}, {@code --batch-window-us}, {@code --reply-hold-us},
  * {@code --metrics-port}, {@code --metrics-addr}, {@code --warmup-ms} and {@code --transport}.
  */
 @Command(name = "walnut")
@@ -70,6 +71,7 @@ final class CommandLineOptions {
     private int threads = defaultThreads();
     /** Null until given: then the transport's default. */
     private Integer batchWindowUs;
+    private int replyHoldUs = WriteBatching.DEFAULT_REPLY_HOLD_MICROS;
     private int metricsPort;
     private String metricsAddr = DEFAULT_METRICS_ADDR;
     private int warmupMs = DEFAULT_WARMUP_MS;
@@ -170,6 +172,11 @@ final class CommandLineOptions {
         batchWindowUs = number(value, "option --batch-window-us requires a number");
     }
 
+    @Option(names = "--reply-hold-us")
+    private void replyHoldUs(String value) {
+        replyHoldUs = number(value, "option --reply-hold-us requires a number");
+    }
+
     @Option(names = "--metrics-port")
     private void metricsPort(String value) {
         int port = number(value, "option --metrics-port requires a number");
@@ -238,8 +245,8 @@ final class CommandLineOptions {
     LaunchOptions toLaunchOptions() {
         return new LaunchOptions(confFile, verbosity, logFile, statsPort, statsAddr, statsIntervalMs, pidFile,
                 mbufSize, daemonize, threads,
-                batchWindowUs != null ? batchWindowUs : transport.defaultBatchWindowMicros(), metricsPort, metricsAddr,
-                warmupMs, transport);
+                batchWindowUs != null ? batchWindowUs : transport.defaultBatchWindowMicros(), replyHoldUs,
+                metricsPort, metricsAddr, warmupMs, transport);
     }
 
     /** The short name nutcracker would quote for an option, e.g. {@code c} for {@code --conf-file}. */

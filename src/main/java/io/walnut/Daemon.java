@@ -58,7 +58,8 @@ final class Daemon {
         }
         args.addAll(List.of("-m", Integer.toString(options.mbufSize()),
                 "--threads", Integer.toString(options.threads()),
-                "--batch-window-us", Integer.toString(options.batchWindowUs())));
+                "--batch-window-us", Integer.toString(options.batchWindowUs()),
+                "--reply-hold-us", Integer.toString(options.replyHoldUs())));
         if (options.metricsPort() != 0) {
             args.addAll(List.of("--metrics-port", Integer.toString(options.metricsPort())));
         }

@@ -1,6 +1,7 @@
 package io.walnut;
 
 import io.walnut.core.Transport;
+import io.walnut.core.WriteBatching;
 import io.walnut.stats.PoolMetric;
 import io.walnut.stats.ServerMetric;
 
@@ -50,6 +51,8 @@ final class HelpText {
                 + "      --batch-window-us=N : on a busy loop, write to the servers at most once per N usec (default: "
                 + Transport.IO_URING.defaultBatchWindowMicros() + " over io_uring, "
                 + Transport.EPOLL.defaultBatchWindowMicros() + " otherwise, 0: off)" + CRLF
+                + "      --reply-hold-us=N  : let ready replies wait up to N usec for the rest of a pipeline (default: "
+                + WriteBatching.DEFAULT_REPLY_HOLD_MICROS + ", 0: off)" + CRLF
                 + "      --metrics-port=N   : serve Prometheus metrics over HTTP on this port (default: off)" + CRLF
                 + "      --metrics-addr=S   : set Prometheus metrics ip (default: "
                 + CommandLineOptions.DEFAULT_METRICS_ADDR + ")" + CRLF

@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param pidFile   null = none
  * @param threads   event loops; Walnut's own option ({@code --threads}), default: available processors
  * @param batchWindowUs server send's batch window on a busy loop ({@code --batch-window-us}); 0 = none
+ * @param replyHoldUs the longest ready replies wait for the rest of their read ({@code --reply-hold-us}); 0 = none
  * @param metricsPort the Prometheus HTTP port ({@code --metrics-port}); 0 = no Prometheus endpoint
  * @param metricsAddr the address it binds ({@code --metrics-addr}), default 127.0.0.1
  * @param warmupMs  the longest JIT warm-up before the pools open ({@code --warmup-ms}); 0 = none
@@ -28,6 +29,7 @@ public record LaunchOptions(
         boolean daemonize,
         int threads,
         int batchWindowUs,
+        int replyHoldUs,
         int metricsPort,
         String metricsAddr,
         int warmupMs,

@@ -15,7 +15,7 @@ final class UsageException extends Exception {
 
     private static final Set<String> FILE_OPTIONS = Set.of("o", "c", "p");
     private static final Set<String> NUMBER_OPTIONS = Set.of("m", "v", "s", "i", "--threads", "--batch-window-us",
-            "--metrics-port");
+            "--reply-hold-us", "--metrics-port");
     private static final String SHORT_OPTIONS = "hVtdDvocsiapm";
 
     UsageException(String message) {

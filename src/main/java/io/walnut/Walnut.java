@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.walnut.config.PoolConfig;
 import io.walnut.config.ProxyConfig;
 import io.walnut.core.Proxy;
+import io.walnut.core.WriteBatching;
 import io.walnut.proto.Protocol;
 import io.walnut.proto.memcache.MemcacheProtocol;
 import io.walnut.proto.redis.RedisProtocol;
@@ -52,8 +53,9 @@ public final class Walnut implements AutoCloseable {
     public static Walnut start(LaunchOptions options, ProxyConfig config) throws IOException, InterruptedException {
         log.info("configuration '{}' loaded: {} pool(s)", options.confFile(), config.pools().size());
         long startedAt = System.currentTimeMillis();
-        Proxy proxy = new Proxy(config, options.transport(), options.threads(), options.batchWindowUs(),
-                options.mbufSize(), Walnut::protocolFor);
+        Proxy proxy = new Proxy(config, options.transport(), options.threads(),
+                new WriteBatching(options.batchWindowUs(), options.replyHoldUs()), options.mbufSize(),
+                Walnut::protocolFor);
         StatsServer stats = null;
         try {
             proxy.warmUp(options.warmupMs());
@@ -110,9 +112,9 @@ public final class Walnut implements AutoCloseable {
         Thread hook = new Thread(walnut::close, "walnut-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Signals.install(walnut::stop);
-        log.info("walnut-{} started on pid {} with {} event loop(s) over {}, batch window {} us", Version.walnut(),
-                ProcessHandle.current().pid(), options.threads(), walnut.proxy.transport().displayName(),
-                options.batchWindowUs());
+        log.info("walnut-{} started on pid {} with {} event loop(s) over {}, batch window {} us, reply hold {} us",
+                Version.walnut(), ProcessHandle.current().pid(), options.threads(),
+                walnut.proxy.transport().displayName(), options.batchWindowUs(), options.replyHoldUs());
         int code = walnut.awaitStop();
         walnut.close();
         try {

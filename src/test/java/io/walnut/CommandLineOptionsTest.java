@@ -1,6 +1,7 @@
 package io.walnut;
 
 import io.walnut.core.Transport;
+import io.walnut.core.WriteBatching;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,7 +26,8 @@ class CommandLineOptionsTest {
     void defaultsAreUpstreamNutcrackers() throws UsageException {
         assertThat(launch()).isEqualTo(new LaunchOptions(Path.of("conf/nutcracker.yml"), 5, null, 22222, "0.0.0.0",
                 30000, null, 16384, false, CommandLineOptions.defaultThreads(),
-                Transport.best().defaultBatchWindowMicros(), 0, "127.0.0.1", 6000, Transport.best()));
+                Transport.best().defaultBatchWindowMicros(), WriteBatching.DEFAULT_REPLY_HOLD_MICROS, 0, "127.0.0.1",
+                6000, Transport.best()));
     }
 
     @Test
@@ -33,8 +35,8 @@ class CommandLineOptionsTest {
         assertThat(launch("-v", "7", "-o", "w.log", "-c", "a.yml", "-s", "22223", "-a", "127.0.0.1", "-i", "1000",
                 "-p", "w.pid", "-m", "512", "-d", "--threads", "3"))
                 .isEqualTo(new LaunchOptions(Path.of("a.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                        Path.of("w.pid"), 512, true, 3, Transport.best().defaultBatchWindowMicros(), 0, "127.0.0.1",
-                        6000, Transport.best()));
+                        Path.of("w.pid"), 512, true, 3, Transport.best().defaultBatchWindowMicros(),
+                        WriteBatching.DEFAULT_REPLY_HOLD_MICROS, 0, "127.0.0.1", 6000, Transport.best()));
         assertThat(launch("-v3", "-cb.yml", "-dm1024").confFile()).isEqualTo(Path.of("b.yml"));
         assertThat(launch("-dm1024").mbufSize()).isEqualTo(1024);
         assertThat(launch("-v3").verbosity()).isEqualTo(3);
@@ -44,10 +46,10 @@ class CommandLineOptionsTest {
     void longOptionsTakeEqualsOrSeparateValues() throws UsageException {
         assertThat(launch("--verbose=8", "--output", "x.log", "--conf-file=c.yml", "--stats-port=1",
                 "--stats-addr", "::1", "--stats-interval=0", "--pid-file=p", "--mbuf-size=16777216",
-                "--daemonize", "--threads=1", "--batch-window-us=0", "--metrics-port=9121", "--metrics-addr", "0.0.0.0",
-                "--warmup-ms=0", "--transport=nio"))
+                "--daemonize", "--threads=1", "--batch-window-us=0", "--reply-hold-us=0", "--metrics-port=9121",
+                "--metrics-addr", "0.0.0.0", "--warmup-ms=0", "--transport=nio"))
                 .isEqualTo(new LaunchOptions(Path.of("c.yml"), 8, Path.of("x.log"), 1, "::1", 0, Path.of("p"),
-                        16777216, true, 1, 0, 9121, "0.0.0.0", 0, Transport.NIO));
+                        16777216, true, 1, 0, 0, 9121, "0.0.0.0", 0, Transport.NIO));
     }
 
     @Test
@@ -113,6 +115,7 @@ class CommandLineOptionsTest {
         "--warmup-ms -1    | option --warmup-ms requires a number",
         "--batch-window-us -5 | option --batch-window-us requires a number",
         "--batch-window-us | option --batch-window-us requires a number",
+        "--reply-hold-us -1 | option --reply-hold-us requires a number",
         "-c                | option -c requires a file name",
         "-o                | option -o requires a file name",
         "--pid-file        | option -p requires a file name",

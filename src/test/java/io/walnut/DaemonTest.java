@@ -13,14 +13,14 @@ class DaemonTest {
     @Test
     void theChildGetsEveryOptionButDaemonize() throws UsageException {
         LaunchOptions parent = new LaunchOptions(Path.of("c.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                Path.of("w.pid"), 1024, true, 3, 25, 9121, "0.0.0.0", 500, Transport.NIO);
+                Path.of("w.pid"), 1024, true, 3, 25, 700, 9121, "0.0.0.0", 500, Transport.NIO);
 
         List<String> args = Daemon.arguments(parent);
 
         assertThat(args).doesNotContain("-d", "--daemonize");
         assertThat(CommandLineOptions.parse(args.toArray(String[]::new)).toLaunchOptions())
                 .isEqualTo(new LaunchOptions(Path.of("c.yml"), 7, Path.of("w.log"), 22223, "127.0.0.1", 1000,
-                        Path.of("w.pid"), 1024, false, 3, 25, 9121, "0.0.0.0", 500, Transport.NIO));
+                        Path.of("w.pid"), 1024, false, 3, 25, 700, 9121, "0.0.0.0", 500, Transport.NIO));
     }
 
     @Test

@@ -42,8 +42,8 @@ class NutcrackerCliParityTest {
                 .replace("/etc/nutcracker/nutcracker.yml", "conf/nutcracker.yml")
                 .replace("/run/nutcracker/nutcracker.pid", "off");
         String ours = HelpText.usage()
-                .replaceAll("      --(threads|batch-window-us|metrics-port|metrics-addr|warmup-ms|transport)=[NS]"
-                        + "[^\n]*\n", "");
+                .replaceAll("      --(threads|batch-window-us|reply-hold-us|metrics-port|metrics-addr|warmup-ms"
+                        + "|transport)=[NS][^\n]*\n", "");
 
         assertThat(ours).isEqualTo(theirs);
     }

@@ -37,6 +37,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Bytes held for outstanding requests and their unsent replies at which reading stops, and resumes. */
     static final long PAUSE_AT_BYTES = 16L << 20;
     static final long RESUME_AT_BYTES = 4L << 20;
+    /** Ready replies of this many bytes leave without waiting for the rest of their read. */
+    static final int HOLD_REPLIES_BELOW = 16 << 10;
     private static final int CLIENT_EOF = PoolMetric.CLIENT_EOF.ordinal();
     private static final int CLIENT_ERR = PoolMetric.CLIENT_ERR.ordinal();
     private static final int CLIENT_CONNECTIONS = PoolMetric.CLIENT_CONNECTIONS.ordinal();
@@ -59,6 +61,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** The client ended the conversation (EOF or QUIT) rather than an error ending it. */
     private boolean endedByClient;
     boolean flushScheduled;
+    /** In the worker's list of clients holding ready replies ({@link Worker#holdReplies}). */
+    boolean repliesHeld;
     /** The last activity period ({@link Worker#clientActive}) in which this client sent a request. */
     long activityPeriod = Long.MIN_VALUE;
 
@@ -254,10 +258,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Client send, once per loop iteration with replies done: writes the replies at the head of the out-queue
-     * that are done, in order, small ones copied together into few buffers, then flushes.
+     * that are done, in order, small ones copied together into few buffers, then flushes. Unless
+     * {@code mayHold} is false, a few ready replies wait for the rest of their read ({@link #waitsForRestOfRead}).
      */
-    void writeDoneReplies() {
+    void writeDoneReplies(boolean mayHold) {
         if (channel == null || !channel.isActive()) {
+            return;
+        }
+        if (mayHold && worker.replyHoldNanos != 0 && waitsForRestOfRead()) {
+            worker.holdReplies(this);
             return;
         }
         SliceAssembler out = worker.output;
@@ -283,6 +292,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             channel.flush();
             updateReading();
         }
+    }
+
+    /**
+     * Whether the ready replies at the head of the out-queue, under {@link #HOLD_REPLIES_BELOW} bytes, are
+     * followed by an unanswered request that came in the same read (requests of one read share their
+     * {@code receivedAtNanos}, {@link Worker#readTime}). Its reply, when it comes, writes them all at once.
+     */
+    private boolean waitsForRestOfRead() {
+        long bytes = 0;
+        Message lastReady = null;
+        for (Message request : outQueue) {
+            if (!request.done) {
+                return lastReady != null && request.receivedAtNanos == lastReady.receivedAtNanos;
+            }
+            bytes += request.peer.length;
+            if (bytes >= HOLD_REPLIES_BELOW || request.closeAfter) {
+                return false;
+            }
+            lastReady = request;
+        }
+        return false;
     }
 
     private void hold(Message request, long bytes) {

@@ -44,41 +44,36 @@ public final class Proxy implements AutoCloseable {
     private final Map<EventExecutor, Worker> workers = new IdentityHashMap<>();
     private final List<Channel> listeners = new ArrayList<>();
     private final ConnectionCounts connectionCounts = new ConnectionCounts();
-    private final long batchWindowNanos;
+    private final WriteBatching batching;
 
     /**
      * @param transport the socket layer, {@link Transport#isAvailable() available} on this machine
-     * @param batchWindowMicros server send's batch window on a busy loop ({@link Worker}); 0 = none
+     * @param batching how long writes may wait to leave together ({@link Worker})
      * @param protocolOf makes each pool's protocol from its config and the mbuf size
      */
-    public Proxy(ProxyConfig config, Transport transport, int threads, int batchWindowMicros, int mbufSize,
+    public Proxy(ProxyConfig config, Transport transport, int threads, WriteBatching batching, int mbufSize,
                  BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
-        this(transport, threads, TimeUnit.MICROSECONDS.toNanos(batchWindowMicros),
+        this(transport, transport.newEventLoops(threads), true, batching, Worker.BATCHING_MIN_CLIENTS,
                 poolsOf(config, mbufSize, protocolOf));
     }
 
-    private Proxy(Transport transport, int threads, long batchWindowNanos, List<ServerPool> pools) {
-        this(transport, transport.newEventLoops(threads), true, batchWindowNanos, Worker.BATCHING_MIN_CLIENTS,
-                pools);
-    }
-
     /**
-     * A proxy of {@code pools} on the event loops of {@code owner}, with its batch window, which applies from
-     * {@code batchingMinClients} clients sending on a loop, and stats and connection counts its own.
+     * A proxy of {@code pools} on the event loops of {@code owner}, with its write batching, whose window applies
+     * from {@code batchingMinClients} clients sending on a loop, and stats and connection counts its own.
      */
     Proxy(Proxy owner, List<ServerPool> pools, int batchingMinClients) {
-        this(owner.transport, owner.loops, false, owner.batchWindowNanos, batchingMinClients, pools);
+        this(owner.transport, owner.loops, false, owner.batching, batchingMinClients, pools);
     }
 
-    private Proxy(Transport transport, EventLoopGroup loops, boolean ownsLoops, long batchWindowNanos,
+    private Proxy(Transport transport, EventLoopGroup loops, boolean ownsLoops, WriteBatching batching,
                   int batchingMinClients, List<ServerPool> pools) {
         this.transport = transport;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
-        this.batchWindowNanos = batchWindowNanos;
+        this.batching = batching;
         this.pools = pools;
         for (EventExecutor e : loops) {
-            workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts, batchWindowNanos,
+            workers.put(e, new Worker((EventLoop) e, transport, pools, connectionCounts, batching,
                     batchingMinClients));
         }
     }
@@ -212,7 +207,7 @@ public final class Proxy implements AutoCloseable {
             w.loop.submit(w::closeAll).awaitUninterruptibly();
         }
         if (ownsLoops) {
-            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         }
     }
 }

@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * CPU (docs/performance.md, item 11). One window for all servers keeps the fragments of a multi-key request
  * together. With few clients, each waiting for its last reply before it sends again, a window gathers little
  * and only adds latency, so their requests leave at once.
+ *
+ * <p>Client send holds back a client's ready replies while a request that came in the same read is still at a
+ * server, for up to {@code --reply-hold-us}: a pipelining client waits for its whole batch anyway, and writing
+ * the first replies of it alone costs the proxy and the client a write, a read and a wake-up more (item 13).
  */
 final class Worker {
     /**
@@ -67,6 +71,8 @@ final class Worker {
     private boolean flushScheduled;
     /** Server send's batch window (nanoseconds); 0 = every write leaves at the end of its loop iteration. */
     private final long batchWindowNanos;
+    /** The longest client send holds ready replies for the rest of their read (nanoseconds); 0 = no hold. */
+    final long replyHoldNanos;
     /** Clients sending from which the window applies: {@link #BATCHING_MIN_CLIENTS}, or fewer for the JIT warm-up. */
     private final int batchingMinClients;
     /** The activity period being counted, and how many clients sent in it and in the one before. */
@@ -82,13 +88,18 @@ final class Worker {
     /** Sends the waiting connections when the window ends. */
     private ScheduledFuture<?> windowTimer;
     private final Runnable windowTimerTask = this::windowEnded;
+    /** Clients holding ready replies, and the timer that writes them when the hold has lasted long enough. */
+    private final ArrayDeque<ClientConnection> holdingReplies = new ArrayDeque<>();
+    private ScheduledFuture<?> replyHoldTimer;
+    private final Runnable replyHoldTimerTask = this::replyHoldEnded;
     private long readTime;
     private boolean readTimeKnown;
 
     Worker(EventLoop loop, Transport transport, List<ServerPool> serverPools, ConnectionCounts connectionCounts,
-           long batchWindowNanos, int batchingMinClients) {
+           WriteBatching batching, int batchingMinClients) {
         this.loop = loop;
-        this.batchWindowNanos = batchWindowNanos;
+        this.batchWindowNanos = batching.windowNanos();
+        this.replyHoldNanos = batching.replyHoldNanos();
         this.batchingMinClients = batchingMinClients;
         this.transport = transport;
         this.connectionCounts = connectionCounts;
@@ -193,6 +204,29 @@ final class Worker {
         startWindowIfWritten();
     }
 
+    /**
+     * Client send on {@code c} holds its ready replies: they leave with the reply of the rest of their read, or
+     * when the hold timer fires, {@link #replyHoldNanos} or less from now (one timer serves every client).
+     */
+    void holdReplies(ClientConnection c) {
+        if (!c.repliesHeld) {
+            c.repliesHeld = true;
+            holdingReplies.add(c);
+        }
+        if (replyHoldTimer == null) {
+            replyHoldTimer = loop.schedule(replyHoldTimerTask, replyHoldNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void replyHoldEnded() {
+        replyHoldTimer = null;
+        ClientConnection c;
+        while ((c = holdingReplies.poll()) != null) {
+            c.repliesHeld = false;
+            c.writeDoneReplies(false);
+        }
+    }
+
     private void startWindowIfWritten() {
         if (wroteSinceWindow) {
             wroteSinceWindow = false;
@@ -219,7 +253,7 @@ final class Worker {
         ClientConnection c;
         while ((c = toFlush.poll()) != null) {
             c.flushScheduled = false;
-            c.writeDoneReplies();
+            c.writeDoneReplies(true);
         }
     }
 
@@ -243,6 +277,10 @@ final class Worker {
         if (windowTimer != null) {
             windowTimer.cancel(false);
             windowTimer = null;
+        }
+        if (replyHoldTimer != null) {
+            replyHoldTimer.cancel(false);
+            replyHoldTimer = null;
         }
         for (ConnectionPool p : pools.values()) {
             p.closeAll();

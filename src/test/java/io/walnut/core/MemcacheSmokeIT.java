@@ -44,7 +44,7 @@ class MemcacheSmokeIT {
                 HashFunction.FNV1A_64, null, DistributionType.KETAMA, -1, 512, 0, false, null, 0, false, false, 1,
                 30000, 2, false, specs);
         Transport transport = TransportUnderTest.get();
-        proxy = new Proxy(new ProxyConfig(null, List.of(pool)), transport, 2, transport.defaultBatchWindowMicros(),
+        proxy = new Proxy(new ProxyConfig(null, List.of(pool)), transport, 2, WriteBatching.defaults(transport),
                 16384, MemcacheProtocol::new);
         proxy.start();
     }

@@ -39,21 +39,21 @@ final class ProxyUnderTest implements AutoCloseable {
 
     /** Starts a proxy for {@code yaml} (one pool) on {@code threads} event loops. */
     static ProxyUnderTest start(String yaml, int threads) throws Exception {
-        return start(yaml, threads, TransportUnderTest.get().defaultBatchWindowMicros());
+        return start(yaml, threads, WriteBatching.defaults(TransportUnderTest.get()));
     }
 
-    /** As {@link #start(String, int)}, with server send's batch window ({@code --batch-window-us}). */
-    static ProxyUnderTest start(String yaml, int threads, int batchWindowMicros) throws Exception {
-        return start(yaml, TransportUnderTest.get(), threads, batchWindowMicros);
+    /** As {@link #start(String, int)}, with write batching of its own ({@code --batch-window-us} and so on). */
+    static ProxyUnderTest start(String yaml, int threads, WriteBatching batching) throws Exception {
+        return start(yaml, TransportUnderTest.get(), threads, batching);
     }
 
-    /** As {@link #start(String, int, int)}, over {@code transport} ({@code --transport}). */
-    static ProxyUnderTest start(String yaml, Transport transport, int threads, int batchWindowMicros)
+    /** As {@link #start(String, int, WriteBatching)}, over {@code transport} ({@code --transport}). */
+    static ProxyUnderTest start(String yaml, Transport transport, int threads, WriteBatching batching)
             throws Exception {
         Path file = Files.createTempFile("walnut-failures-", ".yml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         ProxyConfig config = ConfigLoader.load(file);
-        Proxy proxy = new Proxy(config, transport, threads, batchWindowMicros, 16384, Walnut::protocolFor);
+        Proxy proxy = new Proxy(config, transport, threads, batching, 16384, Walnut::protocolFor);
         try {
             proxy.start();
         } catch (Exception e) {

@@ -5,6 +5,7 @@ import io.walnut.LaunchOptions;
 import io.walnut.Walnut;
 import io.walnut.config.ConfigLoader;
 import io.walnut.core.Transport;
+import io.walnut.core.WriteBatching;
 import io.walnut.testing.FreePorts;
 import io.walnut.testing.NutcrackerProcess;
 import io.walnut.testing.RedisServerProcess;
@@ -52,7 +53,8 @@ class StatsPortIT {
         Files.writeString(conf, yaml);
         Transport transport = TransportUnderTest.get();
         LaunchOptions options = new LaunchOptions(conf, 5, null, FreePorts.loopback(), "127.0.0.1", 30000, null,
-                16384, false, 2, transport.defaultBatchWindowMicros(), metrics ? FreePorts.loopback() : 0,
+                16384, false, 2, transport.defaultBatchWindowMicros(), WriteBatching.DEFAULT_REPLY_HOLD_MICROS,
+                metrics ? FreePorts.loopback() : 0,
                 "127.0.0.1", WARM_UP_MS, transport);
         return Walnut.start(options, ConfigLoader.load(conf));
     }

@@ -6,6 +6,7 @@ import io.walnut.config.ConfigLoader;
 import io.walnut.config.ProxyConfig;
 import io.walnut.core.Proxy;
 import io.walnut.core.Transport;
+import io.walnut.core.WriteBatching;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ public final class InProcessWalnut implements AutoCloseable {
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             ProxyConfig config = ConfigLoader.load(file);
             Transport transport = TransportUnderTest.get();
-            proxy = new Proxy(config, transport, threads, transport.defaultBatchWindowMicros(), MBUF_SIZE,
+            proxy = new Proxy(config, transport, threads, WriteBatching.defaults(transport), MBUF_SIZE,
                     Walnut::protocolFor);
             proxy.start();
             return new InProcessWalnut(directory, config, proxy);
