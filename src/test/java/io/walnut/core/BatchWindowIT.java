@@ -34,7 +34,7 @@ class BatchWindowIT {
             try (RedisServerProcess redis = RedisServerProcess.start();
                  ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("batched", FreePorts.loopback(),
                          List.of(), List.of("127.0.0.1:" + redis.port() + ":1 s1")), 1,
-                         new WriteBatching((int) window.toNanos() / 1000, WriteBatching.DEFAULT_REPLY_HOLD_MICROS));
+                         ProxyUnderTest.batchWindow((int) window.toNanos() / 1000));
                  RespClient admin = RespClient.connect(redis.port())) {
                 for (int c = 0; c < clients; c++) {
                     connections.add(proxy.client());
@@ -87,7 +87,7 @@ class BatchWindowIT {
             try (RedisServerProcess redis = RedisServerProcess.start();
                  ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("lone", FreePorts.loopback(),
                          List.of(), List.of("127.0.0.1:" + redis.port() + ":1 s1")), 1,
-                         new WriteBatching(5_000_000, WriteBatching.DEFAULT_REPLY_HOLD_MICROS));
+                         ProxyUnderTest.batchWindow(5_000_000));
                  RespClient c = proxy.client()) {
                 long started = System.nanoTime();
                 for (int i = 0; i < 20; i++) {

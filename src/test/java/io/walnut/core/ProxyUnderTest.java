@@ -47,6 +47,11 @@ final class ProxyUnderTest implements AutoCloseable {
         return start(yaml, TransportUnderTest.get(), threads, batching);
     }
 
+    /** Write batching with server send's window at {@code micros} and the default reply hold. */
+    static WriteBatching batchWindow(int micros) {
+        return new WriteBatching(micros, WriteBatching.DEFAULT_REPLY_HOLD_MICROS);
+    }
+
     /** As {@link #start(String, int, WriteBatching)}, over {@code transport} ({@code --transport}). */
     static ProxyUnderTest start(String yaml, Transport transport, int threads, WriteBatching batching)
             throws Exception {

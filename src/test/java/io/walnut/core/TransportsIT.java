@@ -47,7 +47,7 @@ class TransportsIT {
              RedisServerProcess overUnix = RedisServerProcess.builder().unixSocket().start();
              ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("alpha", FreePorts.loopback(), List.of(),
                      List.of("127.0.0.1:" + overTcp.port() + ":1 s1", overUnix.unixSocket() + ":1 s2")),
-                     transport, 1, new WriteBatching(0, WriteBatching.DEFAULT_REPLY_HOLD_MICROS));
+                     transport, 1, ProxyUnderTest.batchWindow(0));
              RespClient client = RespClient.connect(proxy.port())) {
             List<byte[]> pipeline = new ArrayList<>();
             List<String> mget = new ArrayList<>(List.of("MGET"));
@@ -78,7 +78,8 @@ class TransportsIT {
         }
         try (RedisServerProcess server = RedisServerProcess.start();
              ProxyUnderTest proxy = ProxyUnderTest.start("beta:\n  listen: " + listener + "\n  redis: true\n"
-                     + "  servers:\n   - 127.0.0.1:" + server.port() + ":1\n", transport, 1, new WriteBatching(0, WriteBatching.DEFAULT_REPLY_HOLD_MICROS))) {
+                     + "  servers:\n   - 127.0.0.1:" + server.port() + ":1\n", transport, 1,
+                     ProxyUnderTest.batchWindow(0))) {
             byte[] replies = UnixSocketClient.exchangeUntilClose(listener, Bytes.concat(
                     RespClient.encode(bytes("SET"), bytes("u"), bytes("1")),
                     RespClient.encode(bytes("GET"), bytes("u")), RespClient.encode(bytes("QUIT"))), T);
@@ -94,7 +95,7 @@ class TransportsIT {
         try (MemcachedProcess m1 = MemcachedProcess.start(); MemcachedProcess m2 = MemcachedProcess.start();
              ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.memcacheYaml("gamma", FreePorts.loopback(),
                      List.of(), List.of("127.0.0.1:" + m1.port() + ":1 m1", "127.0.0.1:" + m2.port() + ":1 m2")),
-                     transport, 1, new WriteBatching(1000, WriteBatching.DEFAULT_REPLY_HOLD_MICROS))) {
+                     transport, 1, ProxyUnderTest.batchWindow(1000))) {
             List<MemcacheClient> clients = new ArrayList<>();
             try {
                 for (int c = 0; c < 32; c++) {
