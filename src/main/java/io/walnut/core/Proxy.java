@@ -53,8 +53,12 @@ public final class Proxy implements AutoCloseable {
      */
     public Proxy(ProxyConfig config, Transport transport, int threads, WriteBatching batching, int mbufSize,
                  BiFunction<PoolConfig, Integer, Protocol> protocolOf) {
-        this(transport, transport.newEventLoops(threads), true, batching, Worker.BATCHING_MIN_CLIENTS,
-                poolsOf(config, mbufSize, protocolOf));
+        this(transport, threads, batching, poolsOf(config, mbufSize, protocolOf));
+    }
+
+    /** The pools are made first: nothing of them can fail once the event loops' threads exist. */
+    private Proxy(Transport transport, int threads, WriteBatching batching, List<ServerPool> pools) {
+        this(transport, transport.newEventLoops(threads), true, batching, Worker.BATCHING_MIN_CLIENTS, pools);
     }
 
     /**
