@@ -220,8 +220,9 @@ final class Worker {
 
     private void replyHoldEnded() {
         replyHoldTimer = null;
-        ClientConnection c;
-        while ((c = holdingReplies.poll()) != null) {
+        // Only the clients held so far: one that held again while these are written waits for the next timer.
+        for (int n = holdingReplies.size(); n > 0; n--) {
+            ClientConnection c = holdingReplies.poll();
             c.repliesHeld = false;
             c.writeDoneReplies(false);
         }
