@@ -130,7 +130,7 @@ final class JitWarmUp {
                 }
             }
             drivers.forEach(Thread::start);
-            loadUntilCompiled(deadline, paused, drivers);
+            loadUntilCompiled(deadline, paused, drivers, standIn::snapshot);
             stop.set(true);
             for (Thread d : drivers) {
                 d.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())) + 1000);
@@ -165,19 +165,22 @@ final class JitWarmUp {
 
     /**
      * Alternates bursts of load with pauses in which the compilers work undisturbed (on two cores the load
-     * would take the CPU they need), until a burst adds little compiling or the deadline passes.
+     * would take the CPU they need), until a burst adds little compiling or the deadline passes. During the
+     * bursts {@code fromOutside} hands the loops tasks from this thread, as the real start and every stats read
+     * do: a loop compiled without ever being woken that way traps on the first such task and goes back to the
+     * interpreter, under the first real load.
      */
-    private static void loadUntilCompiled(long deadline, AtomicBoolean paused, List<Thread> drivers)
-            throws InterruptedException {
+    private static void loadUntilCompiled(long deadline, AtomicBoolean paused, List<Thread> drivers,
+                                          Runnable fromOutside) throws InterruptedException {
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
         if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
-            sleepUntil(deadline, drivers);
+            sleepUntil(deadline, drivers, fromOutside);
             return;
         }
         long before = compiler.getTotalCompilationTime();
         while (System.nanoTime() - deadline < 0 && drivers.stream().allMatch(Thread::isAlive)) {
             paused.set(false);
-            sleepUntil(Math.min(deadline, System.nanoTime() + BURST_NANOS), drivers);
+            sleepUntil(Math.min(deadline, System.nanoTime() + BURST_NANOS), drivers, fromOutside);
             paused.set(true);
             long last = compiler.getTotalCompilationTime();
             long quietSince = System.nanoTime();
@@ -196,9 +199,11 @@ final class JitWarmUp {
         }
     }
 
-    private static void sleepUntil(long until, List<Thread> drivers) throws InterruptedException {
+    private static void sleepUntil(long until, List<Thread> drivers, Runnable fromOutside)
+            throws InterruptedException {
         while (System.nanoTime() - until < 0 && drivers.stream().allMatch(Thread::isAlive)) {
             Thread.sleep(10);
+            fromOutside.run();
         }
     }
 
