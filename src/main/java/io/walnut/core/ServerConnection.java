@@ -138,6 +138,7 @@ final class ServerConnection {
         Message request;
         while ((request = inQueue.poll()) != null) {
             request.moveBytesTo(out);
+            worker.wroteFragments |= request.parent != null;
             if (!request.internal) {
                 stats[IN_QUEUE]--;
                 stats[IN_QUEUE_BYTES] -= request.wireLength;

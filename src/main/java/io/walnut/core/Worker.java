@@ -42,6 +42,8 @@ final class Worker {
      * a fifth and moved no more requests.
      */
     static final int BATCHING_MIN_CLIENTS = 16;
+    /** How many batch windows long a window is that a write of multi-key fragments starts. */
+    static final int FRAGMENT_WINDOW_FACTOR = 2;
     /** Client activity is counted per period of 2^22 ns (4.2 ms): long against one client's request and reply. */
     private static final int ACTIVITY_PERIOD_SHIFT = 22;
 
@@ -83,6 +85,12 @@ final class Worker {
     private long windowEndsAt = System.nanoTime();
     /** A server write since the last window started: the end of this flush starts the next one. */
     private boolean wroteSinceWindow;
+    /**
+     * This flush wrote fragments of split multi-key requests: the window it starts lasts
+     * {@link #FRAGMENT_WINDOW_FACTOR} times as long, since servers then spend more on each read of few
+     * fragments than the wait costs a multi-key request, which waits for its slowest fragment anyway.
+     */
+    boolean wroteFragments;
     /** Server connections with requests held for the window to end. */
     private final ArrayDeque<ServerConnection> waitingForWindow = new ArrayDeque<>();
     /** Sends the waiting connections when the window ends. */
@@ -231,8 +239,9 @@ final class Worker {
     private void startWindowIfWritten() {
         if (wroteSinceWindow) {
             wroteSinceWindow = false;
-            windowEndsAt = System.nanoTime() + batchWindowNanos;
+            windowEndsAt = System.nanoTime() + (wroteFragments ? FRAGMENT_WINDOW_FACTOR : 1) * batchWindowNanos;
         }
+        wroteFragments = false;
     }
 
     private void scheduleFlush() {

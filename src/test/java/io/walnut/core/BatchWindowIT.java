@@ -81,6 +81,58 @@ class BatchWindowIT {
         });
     }
 
+    /**
+     * A window that a write of split multi-key requests starts lasts {@link Worker#FRAGMENT_WINDOW_FACTOR} windows:
+     * requests sent right after a round of MGETs came back wait well beyond one window.
+     */
+    @Test
+    void aWindowThatFragmentsStartLastsLonger() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            Duration window = Duration.ofMillis(300);
+            int clients = 2 * Worker.BATCHING_MIN_CLIENTS;
+            String[] mget = new String[11];
+            mget[0] = "MGET";
+            for (int k = 1; k < mget.length; k++) {
+                mget[k] = "key" + k; // ten keys: both servers of the ketama pool get some
+            }
+            List<RespClient> connections = new ArrayList<>();
+            try (RedisServerProcess a = RedisServerProcess.start(); RedisServerProcess b = RedisServerProcess.start();
+                 ProxyUnderTest proxy = ProxyUnderTest.start(ProxyUnderTest.yaml("split", FreePorts.loopback(),
+                         List.of(), List.of("127.0.0.1:" + a.port() + ":1 s1", "127.0.0.1:" + b.port() + ":1 s2")),
+                         1, ProxyUnderTest.batchWindow((int) window.toNanos() / 1000))) {
+                for (int c = 0; c < clients; c++) {
+                    connections.add(proxy.client());
+                }
+                List<String> rounds = new ArrayList<>();
+                for (int round = 0; round < MAX_WARM_ROUNDS; round++) {
+                    for (RespClient c : connections) {
+                        c.send(mget);
+                    }
+                    for (RespClient c : connections) {
+                        assertThat(c.readReply(T)).asList().hasSize(10);
+                    }
+                    // The MGETs' write started a window; these wait for its end.
+                    long started = System.nanoTime();
+                    for (RespClient c : connections) {
+                        c.send("GET", "key1");
+                    }
+                    for (RespClient c : connections) {
+                        c.readReply(T);
+                    }
+                    Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                    if (waited.compareTo(window.multipliedBy(3).dividedBy(2)) > 0) {
+                        return;
+                    }
+                    rounds.add(waited.toMillis() + " ms");
+                }
+                throw new AssertionError("no GETs after a round of " + clients + " MGETs waited 1.5 windows of "
+                        + window.toMillis() + " ms: " + rounds);
+            } finally {
+                connections.forEach(RespClient::close);
+            }
+        });
+    }
+
     @Test
     void aLoneClientsRequestsLeaveAtOnce() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
