@@ -3,6 +3,7 @@ package io.walnut.core;
 import io.netty.buffer.ByteBuf;
 import io.walnut.dist.Placement;
 import io.walnut.proto.Command;
+import io.walnut.proto.ReferenceBatch;
 import io.walnut.proto.SliceAssembler;
 
 /**
@@ -83,9 +84,12 @@ public final class Message {
         return view;
     }
 
-    /** Takes the next {@code length} readable bytes of {@code in} (reading past them) as this message's bytes. */
-    public void takeBytes(ByteBuf in, int length) {
-        setBytes(in.retain(), in.readerIndex(), length);
+    /**
+     * Takes the next {@code length} readable bytes of {@code in} (reading past them) as this message's bytes, with
+     * a reference of {@code in} from {@code references}.
+     */
+    public void takeBytes(ByteBuf in, int length, ReferenceBatch references) {
+        setBytes(references.take(in), in.readerIndex(), length);
         in.skipBytes(length);
     }
 

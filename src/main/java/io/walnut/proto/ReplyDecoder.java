@@ -2,7 +2,6 @@ package io.walnut.proto;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
 
@@ -14,8 +13,7 @@ import java.util.List;
  * follows is dropped unparsed while it closes. A reply still being read when the handler goes is recycled.
  * One instance per server connection, on its event loop.
  */
-public abstract class ReplyDecoder extends ByteToMessageDecoder {
-    protected final MessagePool messages;
+public abstract class ReplyDecoder extends MessageDecoder {
     /** The reply being read, taken from {@link #messages}; null between replies. */
     protected Message reply;
     /** Next byte to parse, relative to the reader index (the start of the reply); its length once it is whole. */
@@ -25,7 +23,7 @@ public abstract class ReplyDecoder extends ByteToMessageDecoder {
     private boolean broken;
 
     protected ReplyDecoder(MessagePool messages) {
-        this.messages = messages;
+        super(messages);
     }
 
     /**
@@ -55,7 +53,7 @@ public abstract class ReplyDecoder extends ByteToMessageDecoder {
             }
             Message whole = reply;
             reply = null;
-            whole.takeBytes(in, pos);
+            takeBytes(whole, in, pos);
             out.add(whole);
         }
     }
@@ -101,5 +99,6 @@ public abstract class ReplyDecoder extends ByteToMessageDecoder {
             messages.recycle(reply);
             reply = null;
         }
+        super.handlerRemoved0(ctx);
     }
 }

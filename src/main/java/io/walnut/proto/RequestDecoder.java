@@ -2,7 +2,6 @@ package io.walnut.proto;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
@@ -16,8 +15,7 @@ import java.util.List;
  * ({@link #rejectAndClose}), and input that comes meanwhile is dropped unread ({@link #discardInput}).
  * One instance per client connection, on its event loop.
  */
-public abstract class RequestDecoder extends ByteToMessageDecoder {
-    protected final MessagePool messages;
+public abstract class RequestDecoder extends MessageDecoder {
     /**
      * The request being read across calls, taken from {@link #messages} (memcached's only while its data block
      * is awaited); null otherwise.
@@ -27,7 +25,7 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
     private boolean discarding;
 
     protected RequestDecoder(MessagePool messages) {
-        this.messages = messages;
+        super(messages);
     }
 
     /**
@@ -69,5 +67,6 @@ public abstract class RequestDecoder extends ByteToMessageDecoder {
             messages.recycle(request);
             request = null;
         }
+        super.handlerRemoved0(ctx);
     }
 }

@@ -39,6 +39,11 @@ public final class SliceAssembler {
     private int[] lengths = new int[16];
     /** The assembler releases this piece's source once the result is built (or hands the source on whole). */
     private boolean[] owned = new boolean[16];
+    /**
+     * References to an owned piece's source beyond the first, from the owned ranges joined to it: released in one
+     * step with it, since each release is an atomic update (docs/performance.md, item 16).
+     */
+    private int[] joinedReferences = new int[16];
     private int count;
     /** The result's buffers, in order: copied runs and shared pieces. */
     private ByteBuf[] parts = new ByteBuf[16];
@@ -95,11 +100,13 @@ public final class SliceAssembler {
      * releases it. Ranges of one buffer that follow each other (requests or replies of one read) become one.
      */
     public void addOwned(ByteBuf source, int index, int length) {
-        if (length == 0 || joinsLast(source, index, length, true)) {
-            source.release(); // nothing to hold, or the piece it joined holds the buffer already
-            return;
+        if (length == 0) {
+            source.release();
+        } else if (joinsLast(source, index, length, true)) {
+            joinedReferences[count - 1]++;
+        } else {
+            append(source, index, length, true);
         }
-        append(source, index, length, true);
     }
 
     /**
@@ -121,11 +128,13 @@ public final class SliceAssembler {
             starts = Arrays.copyOf(starts, count * 2);
             lengths = Arrays.copyOf(lengths, count * 2);
             owned = Arrays.copyOf(owned, count * 2);
+            joinedReferences = Arrays.copyOf(joinedReferences, count * 2);
         }
         sources[count] = source;
         starts[count] = index;
         lengths[count] = length;
         owned[count] = own;
+        joinedReferences[count] = 0;
         count++;
     }
 
@@ -224,10 +233,13 @@ public final class SliceAssembler {
         if (owned[i]) {
             owned[i] = false;
             if (starts[i] == source.readerIndex() && lengths[i] == source.readableBytes()) {
+                if (joinedReferences[i] > 0) {
+                    source.release(joinedReferences[i]);
+                }
                 return source;
             }
             ByteBuf slice = source.retainedSlice(starts[i], lengths[i]);
-            source.release();
+            source.release(1 + joinedReferences[i]);
             return slice;
         }
         return source.retainedSlice(starts[i], lengths[i]);
@@ -256,7 +268,7 @@ public final class SliceAssembler {
         for (int i = 0; i < count; i++) {
             if (owned[i]) {
                 owned[i] = false;
-                sources[i].release();
+                sources[i].release(1 + joinedReferences[i]);
             }
             sources[i] = null;
         }

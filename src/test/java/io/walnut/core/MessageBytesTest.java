@@ -3,6 +3,7 @@ package io.walnut.core;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.walnut.proto.ReferenceBatch;
 import io.walnut.proto.SliceAssembler;
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +17,14 @@ class MessageBytesTest {
     private static final int FIRST = 14;
 
     private final MessagePool messages = new MessagePool();
+    private final ReferenceBatch references = new ReferenceBatch();
 
     @Test
     void takeBytesHoldsOneReferenceAndReadsPast() {
         ByteBuf read = direct(TWO_REQUESTS);
         Message m = messages.take();
-        m.takeBytes(read, FIRST);
+        m.takeBytes(read, FIRST, references);
+        references.settle();
         assertThat(read.readerIndex()).isEqualTo(FIRST);
         assertThat(read.refCnt()).isEqualTo(2);
         assertThat(m.length).isEqualTo(FIRST);
@@ -38,7 +41,8 @@ class MessageBytesTest {
         ByteBuf read = direct(TWO_REQUESTS);
         read.skipBytes(FIRST);
         Message reply = messages.take();
-        reply.takeBytes(read, read.readableBytes());
+        reply.takeBytes(read, read.readableBytes(), references);
+        references.settle();
         Message copy = messages.take();
         copy.shareBytes(reply);
         assertThat(read.refCnt()).isEqualTo(3);
@@ -56,23 +60,26 @@ class MessageBytesTest {
         ByteBuf read = direct(TWO_REQUESTS);
         Message first = messages.take();
         Message second = messages.take();
-        first.takeBytes(read, FIRST);
-        second.takeBytes(read, read.readableBytes());
+        first.takeBytes(read, FIRST, references);
+        second.takeBytes(read, read.readableBytes(), references);
         first.buf(); // a view made for a protocol goes too
+        references.settle();
         read.release(); // the decoder is done with the read
+        assertThat(read.refCnt()).as("the two messages' references and the view's").isEqualTo(3);
 
         SliceAssembler out = new SliceAssembler();
         first.moveBytesTo(out);
         second.moveBytesTo(out);
         assertThat(first.hasBytes()).isFalse();
-        assertThat(read.refCnt()).as("one reference for both ranges, joined").isEqualTo(1);
+        assertThat(read.refCnt()).as("the ranges joined, the assembler holding both references").isEqualTo(2);
 
         EmbeddedChannel channel = new EmbeddedChannel();
         out.writeTo(channel, ByteBufAllocator.DEFAULT);
         channel.flushOutbound();
         ByteBuf written = channel.readOutbound();
         assertThat(text(written)).isEqualTo(TWO_REQUESTS);
-        assertThat(read.refCnt()).as("written as a slice of the read, not copied: the slice holds it").isEqualTo(1);
+        assertThat(read.refCnt()).as("written as a slice of the read, not copied: only the slice holds it")
+                .isEqualTo(1);
         written.release();
         assertThat(read.refCnt()).isZero();
         messages.recycle(first);

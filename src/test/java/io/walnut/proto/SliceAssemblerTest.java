@@ -141,13 +141,14 @@ class SliceAssemblerTest {
     }
 
     @Test
-    void ownedRangesThatFollowEachOtherInOneBufferBecomeOnePieceHoldingOneReference() {
+    void ownedRangesThatFollowEachOtherInOneBufferBecomeOnePiece() {
         // The decoder's reference, and one for each of three messages of one read.
         ByteBuf read = direct("*1\r\n$4\r\nPING\r\n" + "*1\r\n$4\r\nPING\r\n" + "+garbage");
         read.retain(3);
         assembler.addOwned(read, 0, 14);
         assembler.addOwned(read, 14, 14);
-        assertThat(read.refCnt()).as("the second range joined the first and gave back its reference").isEqualTo(3);
+        assertThat(read.refCnt()).as("the second range joined the first; both references go with the piece")
+                .isEqualTo(4);
         assembler.addOwned(read, 0, 3);
         assembler.writeTo(channel, ALLOC);
         List<ByteBuf> out = flushed();
@@ -168,6 +169,21 @@ class SliceAssemblerTest {
         assertThat(out.get(0).readableBytes()).isEqualTo(SliceAssembler.SHARE_AT + 9);
         read.setByte(7, 'w');
         assertThat(text(out.get(0))).as("shared, not copied").startsWith("$4096\r\nw");
+        assertThat(read.refCnt()).as("the decoder's and the slice's").isEqualTo(2);
+        read.release();
+    }
+
+    @Test
+    void joinedRangesSharedAsOneSliceGiveBackAllTheirReferencesButTheSlices() {
+        String value = "$4096\r\n" + "v".repeat(SliceAssembler.SHARE_AT) + "\r\n";
+        ByteBuf read = direct(value + value);
+        read.retain(2);
+        assembler.addOwned(read, 0, value.length());
+        assembler.addOwned(read, value.length(), value.length());
+        assembler.writeTo(channel, ALLOC);
+        List<ByteBuf> out = flushed();
+        assertThat(out).hasSize(1);
+        assertThat(text(out.get(0))).isEqualTo(value + value);
         assertThat(read.refCnt()).as("the decoder's and the slice's").isEqualTo(2);
         read.release();
     }

@@ -104,7 +104,7 @@ public final class MemcacheRequestDecoder extends RequestDecoder {
                 m.setCommand(parser.command);
                 m.setNoreply(parser.noreply);
                 if (parser.dataLength < 0) {
-                    m.takeBytes(in, lineLength);
+                    takeBytes(m, in, lineLength);
                     out.add(m);
                 } else {
                     request = m;
@@ -163,7 +163,7 @@ public final class MemcacheRequestDecoder extends RequestDecoder {
         }
         Message m = request;
         request = null;
-        m.takeBytes(in, dataStart + dataLength + 2);
+        takeBytes(m, in, dataStart + dataLength + 2);
         out.add(m);
         state = State.LINE;
         return true;

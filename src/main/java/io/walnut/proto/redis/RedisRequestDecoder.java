@@ -208,7 +208,7 @@ public final class RedisRequestDecoder extends RequestDecoder {
 
     private Message finishRequest(ByteBuf in) {
         Message m = request;
-        m.takeBytes(in, pos);
+        takeBytes(m, in, pos);
         resetForNextRequest();
         return m;
     }
