@@ -52,6 +52,12 @@ final class JitWarmUp {
     private static final int LARGE_VALUE = 4096;
     private static final int ROUNDS_PER_CONNECTION = 64;
     private static final int MULTI_KEYS = 10;
+    /**
+     * Multi-key requests of the deep batches have this many keys, so that the loops over many keys and the paths
+     * of replies larger than a read (a partial reply kept across reads, buffers of the allocator's larger size
+     * classes) are compiled too.
+     */
+    private static final int MANY_KEYS = 100;
     private static final int PIPELINE = 16;
     /** Alone, pipelined as clients do, and deep as a bulk load: each takes other paths through the loop. */
     private static final int DEEP_PIPELINE = 100;
@@ -283,7 +289,10 @@ final class JitWarmUp {
         }
     }
 
-    /** GET, SET and a 10-key MGET in turn (get, set, multi-key get); the stub's replies have known sizes. */
+    /**
+     * GET, SET and an MGET of 10 keys (100 in deep batches) in turn (get, set, multi-key get); the stub's replies
+     * have known sizes.
+     */
     private static int batch(Requests requests, ByteArrayOutputStream out, int round, int size) {
         int expected = 0;
         for (int i = 0; i < size; i++) {
@@ -296,9 +305,9 @@ final class JitWarmUp {
                     expected += requests.set(out, key(n));
                     break;
                 default:
-                    String[] keys = new String[MULTI_KEYS];
-                    for (int k = 0; k < MULTI_KEYS; k++) {
-                        keys[k] = key(n * MULTI_KEYS + k + 1);
+                    String[] keys = new String[size == DEEP_PIPELINE ? MANY_KEYS : MULTI_KEYS];
+                    for (int k = 0; k < keys.length; k++) {
+                        keys[k] = key(n * MANY_KEYS + k + 1);
                     }
                     expected += requests.multiGet(out, keys);
             }
