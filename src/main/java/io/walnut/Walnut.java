@@ -58,6 +58,7 @@ public final class Walnut implements AutoCloseable {
                 Walnut::protocolFor);
         StatsServer stats = null;
         try {
+            proxy.preconnect();
             proxy.warmUp(options.warmupMs());
             proxy.start();
             String source = hostname();

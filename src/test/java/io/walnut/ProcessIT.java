@@ -63,16 +63,19 @@ class ProcessIT {
     /**
      * The JIT warm-up (on by default, off in the other tests) runs before the pools open, against stub servers of
      * its own: the configured servers see nothing of it, the stats count nothing of it, and the proxy then serves.
+     * A pool's preconnect comes before the warm-up (so that the start does not send the compiled event loop back
+     * to the interpreter) and opens one connection per server, not a second one when the pools open.
      */
     @Test
     void warmsUpBeforeListeningWithoutTouchingTheServersOrTheStats() {
         int redisPort = FreePorts.loopback();
         int memcachePort = FreePorts.loopback();
         try (RedisBackends backends = RedisBackends.start(2); MemcachedProcess memcached = MemcachedProcess.start()) {
-            String yaml = pool("alpha", redisPort, "  hash_tag: \"{}\"\n", backends.serversYaml())
+            String yaml = pool("alpha", redisPort, "  hash_tag: \"{}\"\n  preconnect: true\n", backends.serversYaml())
                     + "mc:\n  listen: 127.0.0.1:" + memcachePort + "\n  servers:\n   - 127.0.0.1:" + memcached.port()
                     + ":1\n";
-            WalnutProcess walnut = WalnutProcess.start(yaml, List.of("--warmup-ms", "5000"), redisPort, memcachePort);
+            WalnutProcess walnut = WalnutProcess.start(yaml, List.of("--warmup-ms", "5000", "--threads", "1"),
+                    redisPort, memcachePort);
             try {
                 Matcher warmUp = Pattern.compile("JIT warm-up: (\\d+) requests").matcher(walnut.output());
                 assertThat(warmUp.find()).as(walnut.diagnostics()).isTrue();
@@ -92,6 +95,8 @@ class ProcessIT {
                 for (int s = 0; s < 2; s++) {
                     try (Jedis direct = backends.direct(s)) {
                         assertThat(direct.dbSize()).as("keys on redis %d", s).isZero();
+                        assertThat(direct.clientList().split("\n"))
+                                .as("redis %d: the proxy's preconnected connection and this one", s).hasSize(2);
                     }
                 }
                 try (MemcacheClient direct = MemcacheClient.connect(memcached.port())) {

@@ -30,8 +30,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Compiles the request path before the pools open. Stand-ins of the configured pools (same hash, hash tag,
@@ -127,17 +127,16 @@ final class JitWarmUp {
             standIn = new Proxy(proxy, pools, CONNECTIONS_PER_POOL);
             standIn.start();
             List<SocketAddress> listening = standIn.listenerAddresses();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicBoolean paused = new AtomicBoolean();
+            AtomicReference<Load> load = new AtomicReference<>(Load.MIXED);
             List<Thread> drivers = new ArrayList<>();
             for (ServerPool pool : pools) {
                 for (int c = 0; c < CONNECTIONS_PER_POOL; c++) {
-                    drivers.add(driver(pool.config(), listening.get(pool.index()), stop, paused, requests));
+                    drivers.add(driver(pool.config(), listening.get(pool.index()), load, requests));
                 }
             }
             drivers.forEach(Thread::start);
-            loadUntilCompiled(deadline, paused, drivers, standIn::snapshot);
-            stop.set(true);
+            loadUntilCompiled(deadline, load, drivers, standIn::snapshot);
+            load.set(Load.STOPPED);
             for (Thread d : drivers) {
                 d.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())) + 1000);
             }
@@ -171,38 +170,46 @@ final class JitWarmUp {
 
     /**
      * Alternates bursts of load with pauses in which the compilers work undisturbed (on two cores the load
-     * would take the CPU they need), until a burst adds little compiling or the deadline passes. During the
+     * would take the CPU they need), until a burst adds little compiling or the deadline passes; then one burst
+     * of single requests, whose many turns of the event loop bring the loop's own methods to the top tier while
+     * the compilers have little else to do (the mixed bursts' large batches turn it too few times). During the
      * bursts {@code fromOutside} hands the loops tasks from this thread, as the real start and every stats read
      * do: a loop compiled without ever being woken that way traps on the first such task and goes back to the
      * interpreter, under the first real load.
      */
-    private static void loadUntilCompiled(long deadline, AtomicBoolean paused, List<Thread> drivers,
+    private static void loadUntilCompiled(long deadline, AtomicReference<Load> load, List<Thread> drivers,
                                           Runnable fromOutside) throws InterruptedException {
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
         if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
             sleepUntil(deadline, drivers, fromOutside);
             return;
         }
-        long before = compiler.getTotalCompilationTime();
         while (System.nanoTime() - deadline < 0 && drivers.stream().allMatch(Thread::isAlive)) {
-            paused.set(false);
-            sleepUntil(Math.min(deadline, System.nanoTime() + BURST_NANOS), drivers, fromOutside);
-            paused.set(true);
-            long last = compiler.getTotalCompilationTime();
-            long quietSince = System.nanoTime();
-            while (System.nanoTime() - deadline < 0 && System.nanoTime() - quietSince < QUIET_NANOS) {
-                Thread.sleep(10);
-                long total = compiler.getTotalCompilationTime();
-                if (total != last) {
-                    last = total;
-                    quietSince = System.nanoTime();
-                }
+            if (burst(Load.MIXED, deadline, load, drivers, fromOutside, compiler) < SETTLED_MILLIS) {
+                break;
             }
-            if (last - before < SETTLED_MILLIS) {
-                return;
-            }
-            before = last;
         }
+        burst(Load.SINGLES, deadline, load, drivers, fromOutside, compiler);
+    }
+
+    /** One burst of {@code kind}, then a pause until the compilers go quiet; returns the milliseconds compiled. */
+    private static long burst(Load kind, long deadline, AtomicReference<Load> load, List<Thread> drivers,
+                              Runnable fromOutside, CompilationMXBean compiler) throws InterruptedException {
+        long before = compiler.getTotalCompilationTime();
+        load.set(kind);
+        sleepUntil(Math.min(deadline, System.nanoTime() + BURST_NANOS), drivers, fromOutside);
+        load.set(Load.PAUSED);
+        long last = compiler.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - deadline < 0 && System.nanoTime() - quietSince < QUIET_NANOS) {
+            Thread.sleep(10);
+            long total = compiler.getTotalCompilationTime();
+            if (total != last) {
+                last = total;
+                quietSince = System.nanoTime();
+            }
+        }
+        return last - before;
     }
 
     private static void sleepUntil(long until, List<Thread> drivers, Runnable fromOutside)
@@ -215,6 +222,9 @@ final class JitWarmUp {
 
     // ---- load ----
 
+    /** What the drivers send: the mixed batches, single requests only, or nothing (for a while, or for good). */
+    private enum Load { MIXED, SINGLES, PAUSED, STOPPED }
+
     /**
      * One client of the warm-up: batches of 1, 16 and 100 requests, some written in two parts cut inside a
      * request (so the decoders' partial paths are compiled too), on a connection renewed every
@@ -222,14 +232,13 @@ final class JitWarmUp {
      * redis-benchmark's CONFIG GET is, and preceded by a connection that sends nothing, as a port probe or
      * health check does.
      */
-    private static Thread driver(PoolConfig pool, SocketAddress proxy, AtomicBoolean stop, AtomicBoolean paused,
-                                 AtomicLong sent) {
+    private static Thread driver(PoolConfig pool, SocketAddress proxy, AtomicReference<Load> load, AtomicLong sent) {
         Requests requests = pool.redis() ? REDIS : MEMCACHE;
         Thread t = new Thread(() -> {
             try {
                 byte[] sink = new byte[64 * 1024];
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                for (int round = 0; !stop.get(); ) {
+                for (int round = 0; load.get() != Load.STOPPED; ) {
                     try (Socket probe = new Socket()) {
                         probe.connect(proxy, 2000);
                     }
@@ -245,12 +254,13 @@ final class JitWarmUp {
                             out.flush();
                             readLine(in);
                         }
-                        for (int end = round + ROUNDS_PER_CONNECTION; round < end && !stop.get(); round++) {
-                            if (paused.get()) {
+                        for (int end = round + ROUNDS_PER_CONNECTION; round < end && load.get() != Load.STOPPED; round++) {
+                            Load now = load.get();
+                            if (now == Load.PAUSED) {
                                 Thread.sleep(5);
                                 continue;
                             }
-                            int size = BATCH_SIZES[round % BATCH_SIZES.length];
+                            int size = now == Load.SINGLES ? 1 : BATCH_SIZES[round % BATCH_SIZES.length];
                             bytes.reset();
                             int expected = batch(requests, bytes, round, size);
                             byte[] request = bytes.toByteArray();

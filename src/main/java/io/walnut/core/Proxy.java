@@ -118,6 +118,13 @@ public final class Proxy implements AutoCloseable {
         for (ServerPool pool : pools) {
             listeners.add(listen(pool));
             connectionCounts.opened();
+        }
+        preconnect();
+    }
+
+    /** For pools with {@code preconnect}, one connection from every event loop to each server not yet connected. */
+    public void preconnect() {
+        for (ServerPool pool : pools) {
             if (pool.config().preconnect()) {
                 for (Worker w : workers.values()) {
                     w.loop.execute(() -> w.connections(pool).preconnect());
