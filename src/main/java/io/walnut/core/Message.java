@@ -86,7 +86,7 @@ public final class Message {
 
     /**
      * Takes the next {@code length} readable bytes of {@code in} (reading past them) as this message's bytes, with
-     * a reference of {@code in} from {@code references}.
+     * a reference to {@code in} from {@code references}.
      */
     public void takeBytes(ByteBuf in, int length, ReferenceBatch references) {
         setBytes(references.take(in), in.readerIndex(), length);

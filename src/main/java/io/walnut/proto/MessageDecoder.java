@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * What request and reply decoders share: messages come from the event loop's {@link MessagePool}, and each holds
- * a reference of the buffer it was read from, taken through a {@link ReferenceBatch} that is settled once per
- * read. One instance per connection, on its event loop.
+ * a reference to the buffer it was read from, handed out by a {@link ReferenceBatch} that gives back what it did
+ * not hand out once a read is decoded. One instance per connection, on its event loop.
  */
 public abstract class MessageDecoder extends ByteToMessageDecoder {
     protected final MessagePool messages;
