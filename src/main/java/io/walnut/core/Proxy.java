@@ -113,7 +113,10 @@ public final class Proxy implements AutoCloseable {
         return listeners.stream().map(Channel::localAddress).toList();
     }
 
-    /** Binds every pool's listener and, for pools with {@code preconnect}, connects to their servers. */
+    /**
+     * Binds every pool's listener and, for pools with {@code preconnect}, connects to the servers an earlier
+     * {@link #preconnect} has not (the start of the real pools connects before the JIT warm-up).
+     */
     public void start() throws IOException, InterruptedException {
         for (ServerPool pool : pools) {
             listeners.add(listen(pool));
