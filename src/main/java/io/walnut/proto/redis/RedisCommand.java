@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.walnut.proto.Command;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -117,39 +118,24 @@ public enum RedisCommand implements Command {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The command whose name is {@code buf[offset, offset+length)} in any case, or null. */
-    static RedisCommand lookup(ByteBuf buf, int offset, int length) {
+    /**
+     * The command whose name is {@code buf[offset, offset+length)} in any case, or null. The name is read once,
+     * into {@code scratch} (at least {@link #MAX_NAME_LENGTH} bytes, the caller's own) in lower case.
+     */
+    static RedisCommand lookup(ByteBuf buf, int offset, int length, byte[] scratch) {
         if (length == 0 || length > MAX_NAME_LENGTH) {
             return null;
         }
-        int slot = slot(buf, offset, length);
-        for (RedisCommand c = TABLE[slot]; c != null; c = TABLE[slot]) {
-            if (c.matches(buf, offset, length)) {
-                return c;
+        for (int i = 0; i < length; i++) {
+            scratch[i] = toLower(buf.getByte(offset + i));
+        }
+        for (int slot = slot(scratch, 0, length); TABLE[slot] != null; slot = (slot + 1) & (TABLE_SIZE - 1)) {
+            byte[] name = TABLE[slot].lowerName;
+            if (Arrays.equals(name, 0, name.length, scratch, 0, length)) {
+                return TABLE[slot];
             }
-            slot = (slot + 1) & (TABLE_SIZE - 1);
         }
         return null;
-    }
-
-    private boolean matches(ByteBuf buf, int offset, int length) {
-        if (lowerName.length != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (toLower(buf.getByte(offset + i)) != lowerName[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int slot(ByteBuf buf, int offset, int length) {
-        int h = length;
-        for (int i = 0; i < length; i++) {
-            h = h * 31 + toLower(buf.getByte(offset + i));
-        }
-        return spread(h);
     }
 
     private static int slot(byte[] name, int offset, int length) {

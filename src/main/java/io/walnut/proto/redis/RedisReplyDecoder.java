@@ -80,7 +80,9 @@ public final class RedisReplyDecoder extends ReplyDecoder {
         if (pendingBulk >= 0) {
             return readBulkData(in);
         }
-        int lineEnd = findLineEnd(in, pos, MAX_LINE);
+        int shortValue = itemType == BULK || itemType == ARRAY ? shortNumber(in) : -1;
+        int lineEnd = shortValue >= 0 ? pos + RespLines.shortLineLength(shortValue) - 2
+                : findLineEnd(in, pos, MAX_LINE);
         if (lineEnd < 0) {
             return NEED_MORE;
         }
@@ -97,7 +99,7 @@ public final class RedisReplyDecoder extends ReplyDecoder {
                 }
                 break;
             case BULK:
-                long length = parseSigned(in, lineStart, lineEnd);
+                long length = shortValue >= 0 ? shortValue : parseSigned(in, lineStart, lineEnd);
                 if (length > RedisRequestDecoder.MAX_BULK_LENGTH || length < -1) {
                     throw new ProtocolException("invalid bulk length " + length);
                 }
@@ -107,7 +109,7 @@ public final class RedisReplyDecoder extends ReplyDecoder {
                 }
                 break;
             case ARRAY:
-                long count = parseSigned(in, lineStart, lineEnd);
+                long count = shortValue >= 0 ? shortValue : parseSigned(in, lineStart, lineEnd);
                 if (count < -1 || count > Integer.MAX_VALUE) {
                     throw new ProtocolException("invalid multibulk length " + count);
                 }
@@ -124,12 +126,18 @@ public final class RedisReplyDecoder extends ReplyDecoder {
         return ITEM_DONE;
     }
 
+    /** The number on the item's line when it is a short one ({@link RespLines#shortNumber}), else -1. */
+    private int shortNumber(ByteBuf in) {
+        return in.readableBytes() - pos >= RespLines.SHORT_LINE
+                ? RespLines.shortNumber(in, in.readerIndex() + pos) : -1;
+    }
+
     private int readBulkData(ByteBuf in) {
         if (in.readableBytes() - pos < pendingBulk) {
             return NEED_MORE;
         }
         int end = in.readerIndex() + pos + pendingBulk - 2;
-        if (in.getByte(end) != '\r' || in.getByte(end + 1) != '\n') {
+        if (in.getShort(end) != RespLines.CRLF) {
             throw new ProtocolException("bulk reply does not end in CRLF");
         }
         pos += pendingBulk;

@@ -32,6 +32,8 @@ public final class RedisRequestDecoder extends RequestDecoder {
     private enum State { ARG_COUNT, ARG_LENGTH, ARG_DATA, SKIP_LENGTH, SKIP_DATA, DISCARD }
 
     private final int maxKeyLength;
+    /** The command name of the request being read, in lower case (see {@link RedisCommand#lookup}). */
+    private final byte[] commandName = new byte[RedisCommand.MAX_NAME_LENGTH];
 
     private State state = State.ARG_COUNT;
     /** Next byte to parse, relative to the reader index (the start of the request). */
@@ -143,7 +145,7 @@ public final class RedisRequestDecoder extends RequestDecoder {
             return false;
         }
         int end = in.readerIndex() + dataStart + argLength;
-        if (in.getByte(end) != '\r' || in.getByte(end + 1) != '\n') {
+        if (in.getShort(end) != RespLines.CRLF) {
             breakFraming(in, out, "ERR Protocol error: bulk data does not end in CRLF");
             return false;
         }
@@ -161,7 +163,7 @@ public final class RedisRequestDecoder extends RequestDecoder {
     }
 
     private void acceptCommandName(ByteBuf in, List<Object> out, int nameStart) {
-        command = RedisCommand.lookup(in, in.readerIndex() + nameStart, argLength);
+        command = RedisCommand.lookup(in, in.readerIndex() + nameStart, argLength, commandName);
         if (command == null) {
             rejectRequest(in, out, "ERR unsupported command '" + text(in, nameStart, argLength) + "'");
         } else if (!command.acceptsArgc(argCount)) {
@@ -292,6 +294,13 @@ public final class RedisRequestDecoder extends RequestDecoder {
     private long readNumberLine(ByteBuf in, int at, List<Object> out) {
         int base = in.readerIndex() + at;
         int available = in.readableBytes() - at;
+        if (available >= RespLines.SHORT_LINE) {
+            int value = RespLines.shortNumber(in, base);
+            if (value >= 0) {
+                pos = at + RespLines.shortLineLength(value);
+                return value;
+            }
+        }
         long value = 0;
         for (int i = 1; i < available; i++) {
             byte b = in.getByte(base + i);

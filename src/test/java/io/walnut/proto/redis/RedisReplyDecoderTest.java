@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,8 +25,10 @@ class RedisReplyDecoderTest {
     }
 
     private static final String NESTED = "*3\r\n*2\r\n:1\r\n$1\r\na\r\n$-1\r\n*0\r\n";
+    private static final String TEN = "*10\r\n" + "+x\r\n".repeat(10);
     private static final String REPLIES = "+OK\r\n" + "-ERR bad thing\r\n" + ":-42\r\n" + "$3\r\nfoo\r\n"
-            + "$-1\r\n" + "*-1\r\n" + "*0\r\n" + NESTED + "$0\r\n\r\n" + "*2\r\n$2\r\n\r\n\r\n+x\r\n";
+            + "$-1\r\n" + "*-1\r\n" + "*0\r\n" + NESTED + "$0\r\n\r\n" + "*2\r\n$2\r\n\r\n\r\n+x\r\n"
+            + "$12\r\nhello world!\r\n" + "$100\r\n" + "v".repeat(100) + "\r\n" + "$05\r\nhello\r\n" + TEN;
 
     private static final List<Decoded> EXPECTED = List.of(
             new Decoded('+', 0, "+OK\r\n", List.of()),
@@ -37,7 +40,11 @@ class RedisReplyDecoderTest {
             new Decoded('*', 0, "*0\r\n", List.of()),
             new Decoded('*', 0, NESTED, List.of("*2\r\n:1\r\n$1\r\na\r\n", "$-1\r\n", "*0\r\n")),
             new Decoded('$', 0, "$0\r\n\r\n", List.of()),
-            new Decoded('*', 0, "*2\r\n$2\r\n\r\n\r\n+x\r\n", List.of("$2\r\n\r\n\r\n", "+x\r\n")));
+            new Decoded('*', 0, "*2\r\n$2\r\n\r\n\r\n+x\r\n", List.of("$2\r\n\r\n\r\n", "+x\r\n")),
+            new Decoded('$', 0, "$12\r\nhello world!\r\n", List.of()),
+            new Decoded('$', 0, "$100\r\n" + "v".repeat(100) + "\r\n", List.of()),
+            new Decoded('$', 0, "$05\r\nhello\r\n", List.of()),
+            new Decoded('*', 0, TEN, Collections.nCopies(10, "+x\r\n")));
 
     @Test
     void decodesWholeByteByByteAndSplitAnywhere() {
@@ -67,7 +74,8 @@ class RedisReplyDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"!oops\r\n", "$3\r\nfoox\r\n", ":12a\r\n", "$-2\r\n", "+no cr\n", "*-5\r\n"})
+    @ValueSource(strings = {"!oops\r\n", "$3\r\nfoox\r\n", ":12a\r\n", "$-2\r\n", "+no cr\n", "*-5\r\n", "$1x\r\n",
+        "$12\rxx\r\n", "*1\r\r\n"})
     void rejectsBrokenReplies(String bad) {
         EmbeddedChannel ch = new EmbeddedChannel(new RedisReplyDecoder(pool));
         assertThatThrownBy(() -> ch.writeInbound(Unpooled.copiedBuffer(bad, StandardCharsets.ISO_8859_1)))

@@ -31,7 +31,11 @@ class RedisRequestDecoderTest {
             + "*4\r\n$6\r\nZUNION\r\n$1\r\n2\r\n$2\r\nz1\r\n$2\r\nz2\r\n"
             + "*2\r\n$4\r\nKEYS\r\n$1\r\n*\r\n"
             + "*2\r\n$4\r\nAuTh\r\n$2\r\npw\r\n"
-            + "*1\r\n$4\r\nquit\r\n";
+            + "*1\r\n$4\r\nquit\r\n"
+            // two-digit and three-digit lengths, and a leading zero, which the short-line reading leaves to the
+            // general one
+            + "*3\r\n$3\r\nSET\r\n$12\r\nkey:00000001\r\n$100\r\n" + "v".repeat(100) + "\r\n"
+            + "*2\r\n$03\r\nGET\r\n$010\r\nkey:000002\r\n";
 
     private static final List<Decoded> EXPECTED = List.of(
             new Decoded("ping", List.of(), "*1\r\n$4\r\nPING\r\n", null, false),
@@ -46,7 +50,11 @@ class RedisRequestDecoderTest {
                     false),
             new Decoded(null, List.of(), null, "-ERR unsupported command 'KEYS'\r\n", false),
             new Decoded("auth", List.of("pw"), "*2\r\n$4\r\nAuTh\r\n$2\r\npw\r\n", null, false),
-            new Decoded("quit", List.of(), "*1\r\n$4\r\nquit\r\n", null, false));
+            new Decoded("quit", List.of(), "*1\r\n$4\r\nquit\r\n", null, false),
+            new Decoded("set", List.of("key:00000001"),
+                    "*3\r\n$3\r\nSET\r\n$12\r\nkey:00000001\r\n$100\r\n" + "v".repeat(100) + "\r\n", null,
+                    false),
+            new Decoded("get", List.of("key:000002"), "*2\r\n$03\r\nGET\r\n$010\r\nkey:000002\r\n", null, false));
 
     @Test
     void decodesAPipelineWhole() {
@@ -108,6 +116,8 @@ class RedisRequestDecoderTest {
         "*1\r\n$600000000\r\n",            // beyond Redis's proto-max-bulk-len
         "*1\r\n$99999999999\r\n",          // beyond int
         "*123456789012\r\n",               // count beyond int
+        "*2\r\n$3\r\nGET\r\n$1x\r\n",      // a short length that is not a number
+        "*2\r\n$3\r\nGET\r\n$12\rx\r\n",    // CR without LF after a short length
     })
     void brokenFramingAnswersAnErrorClosesAndDiscardsTheRest(String bad) {
         List<Decoded> got = decode(List.of(resp("GET", "a") + bad + resp("GET", "b")));
