@@ -452,6 +452,9 @@ final class JitWarmUp {
                 .group(proxy.loops())
                 .channel(proxy.transport().serverChannel)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // The proxy's allocator: with Netty's default one the stubs would teach the compilers a second
+                // buffer class at every ByteBuf call the stubs share with the request path.
+                .childOption(ChannelOption.ALLOCATOR, Worker.ALLOCATOR)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
