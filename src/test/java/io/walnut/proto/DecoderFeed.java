@@ -8,6 +8,7 @@ import io.walnut.core.MessagePool;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +41,17 @@ public final class DecoderFeed {
         List<String> pieces = new ArrayList<>();
         for (int i = 0; i < sample.length(); i += size) {
             pieces.add(sample.substring(i, Math.min(sample.length(), i + size)));
+        }
+        return pieces;
+    }
+
+    /** {@code sample} in pieces of 1 to {@code maxSize} bytes, their sizes drawn from {@code random}. */
+    public static List<String> randomPieces(String sample, int maxSize, Random random) {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < sample.length(); ) {
+            int end = Math.min(sample.length(), i + 1 + random.nextInt(maxSize));
+            pieces.add(sample.substring(i, end));
+            i = end;
         }
         return pieces;
     }

@@ -5,6 +5,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
+import io.walnut.proto.DecoderFeed;
 import io.walnut.proto.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +60,37 @@ class RedisReplyDecoderTest {
             assertThat(decode(List.of(REPLIES.substring(0, cut), REPLIES.substring(cut)))).as("cut %d", cut)
                     .isEqualTo(EXPECTED);
         }
+    }
+
+    /**
+     * Arrays and bulks with counts and lengths of one, two and three digits (the short-line reading and the
+     * general one), nil and integer elements among them, fed in random pieces. Seeded, so a failure repeats.
+     */
+    @Test
+    void decodesRandomRepliesInRandomPieces() {
+        Random random = new Random(20261126);
+        for (int trial = 0; trial < 50; trial++) {
+            StringBuilder replies = new StringBuilder();
+            List<Decoded> expected = new ArrayList<>();
+            for (int r = 0; r < 20; r++) {
+                int count = random.nextInt(120);
+                List<String> elements = new ArrayList<>();
+                for (int e = 0; e < count; e++) {
+                    int kind = random.nextInt(10);
+                    elements.add(kind == 0 ? "$-1\r\n" : kind == 1 ? ":" + (random.nextInt(2001) - 1000) + "\r\n"
+                            : bulk("v".repeat(random.nextInt(150))));
+                }
+                String reply = "*" + count + "\r\n" + String.join("", elements);
+                replies.append(reply);
+                expected.add(new Decoded('*', 0, reply, elements));
+            }
+            assertThat(decode(DecoderFeed.randomPieces(replies.toString(), 64, random))).as("trial %d", trial)
+                    .isEqualTo(expected);
+        }
+    }
+
+    private static String bulk(String value) {
+        return "$" + value.length() + "\r\n" + value + "\r\n";
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.walnut.core.Message;
 import io.walnut.core.MessagePool;
+import io.walnut.proto.DecoderFeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,6 +70,38 @@ class RedisRequestDecoderTest {
             bytes.add(String.valueOf(c));
         }
         assertThat(decode(bytes)).isEqualTo(EXPECTED);
+    }
+
+    /**
+     * Requests with counts and lengths of one, two and three digits (the short-line reading and the general one),
+     * fed in random pieces: each comes out whole, with its keys. Seeded, so a failure repeats.
+     */
+    @Test
+    void decodesRandomRequestsInRandomPieces() {
+        Random random = new Random(20261126);
+        for (int trial = 0; trial < 50; trial++) {
+            StringBuilder pipeline = new StringBuilder();
+            List<Decoded> expected = new ArrayList<>();
+            for (int r = 0; r < 20; r++) {
+                boolean mset = random.nextBoolean();
+                int keys = 1 + random.nextInt(60);
+                List<String> args = new ArrayList<>(List.of(mset ? "MSET" : "MGET"));
+                List<String> keyNames = new ArrayList<>();
+                for (int k = 0; k < keys; k++) {
+                    String key = "k".repeat(random.nextInt(150));
+                    keyNames.add(key);
+                    args.add(key);
+                    if (mset) {
+                        args.add("v".repeat(random.nextInt(150)));
+                    }
+                }
+                String request = resp(args.toArray(new String[0]));
+                pipeline.append(request);
+                expected.add(new Decoded(mset ? "mset" : "mget", keyNames, request, null, false));
+            }
+            assertThat(decode(DecoderFeed.randomPieces(pipeline.toString(), 64, random))).as("trial %d", trial)
+                    .isEqualTo(expected);
+        }
     }
 
     @Test
