@@ -84,6 +84,20 @@ public final class Message {
         return view;
     }
 
+    /** The message's size in bytes. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Adds bytes {@code [from, from + length)} of the message (0 is its first byte) to {@code out}, as
+     * {@link SliceAssembler#add(ByteBuf, int, int)} does: for fragments and merges, which read a message's bytes
+     * but leave them to it, without the slice object {@link #buf()} makes.
+     */
+    public void addBytesTo(SliceAssembler out, int from, int length) {
+        out.add(source, offset + from, length);
+    }
+
     /**
      * Takes the next {@code length} readable bytes of {@code in} (reading past them) as this message's bytes, with
      * a reference to {@code in} from {@code references}.

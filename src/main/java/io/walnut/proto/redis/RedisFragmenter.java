@@ -19,7 +19,6 @@ final class RedisFragmenter {
 
     static ByteBuf fragment(ByteBufAllocator alloc, Message parent, int[] keyIndexes, int from, int count) {
         RedisCommand command = (RedisCommand) parent.command();
-        ByteBuf request = parent.buf();
         SliceAssembler out = SliceAssembler.get();
         ByteBuf header = out.scratch();
         writeArrayHeader(header, 1 + count * command.keyStep());
@@ -29,8 +28,8 @@ final class RedisFragmenter {
             int key = keyIndexes[i];
             // A key's unit runs to the next key's argument (MSET: the key and its value), or to the end.
             int start = parent.keyArgStart(key);
-            int end = key + 1 < parent.keyCount() ? parent.keyArgStart(key + 1) : request.writerIndex();
-            out.add(request, start, end - start);
+            int end = key + 1 < parent.keyCount() ? parent.keyArgStart(key + 1) : parent.length();
+            parent.addBytesTo(out, start, end - start);
         }
         return out.build(alloc);
     }

@@ -52,7 +52,7 @@ final class RedisMerger {
             int f = parent.fragmentOfKey(i);
             Message reply = parent.fragment(f).peer();
             int element = next[f]++;
-            out.add(reply.buf(), reply.elementStart(element), reply.elementLength(element));
+            reply.addBytesTo(out, reply.elementStart(element), reply.elementLength(element));
         }
         return out.build(alloc);
     }
