@@ -90,7 +90,7 @@ public enum RedisCommand implements Command {
 
     static {
         for (RedisCommand c : values()) {
-            int slot = slot(c.lowerName, 0, c.lowerName.length);
+            int slot = slot(c.lowerName, c.lowerName.length);
             while (TABLE[slot] != null) {
                 slot = (slot + 1) & (TABLE_SIZE - 1);
             }
@@ -129,7 +129,7 @@ public enum RedisCommand implements Command {
         for (int i = 0; i < length; i++) {
             scratch[i] = toLower(buf.getByte(offset + i));
         }
-        for (int slot = slot(scratch, 0, length); TABLE[slot] != null; slot = (slot + 1) & (TABLE_SIZE - 1)) {
+        for (int slot = slot(scratch, length); TABLE[slot] != null; slot = (slot + 1) & (TABLE_SIZE - 1)) {
             byte[] name = TABLE[slot].lowerName;
             if (Arrays.equals(name, 0, name.length, scratch, 0, length)) {
                 return TABLE[slot];
@@ -138,9 +138,10 @@ public enum RedisCommand implements Command {
         return null;
     }
 
-    private static int slot(byte[] name, int offset, int length) {
+    /** The table slot of the lower-case name {@code name[0, length)}. */
+    private static int slot(byte[] name, int length) {
         int h = length;
-        for (int i = offset; i < offset + length; i++) {
+        for (int i = 0; i < length; i++) {
             h = h * 31 + name[i];
         }
         return spread(h);

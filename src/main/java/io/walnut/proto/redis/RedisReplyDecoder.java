@@ -80,7 +80,7 @@ public final class RedisReplyDecoder extends ReplyDecoder {
         if (pendingBulk >= 0) {
             return readBulkData(in);
         }
-        int shortValue = itemType == BULK || itemType == ARRAY ? shortNumber(in) : -1;
+        int shortValue = itemType == BULK || itemType == ARRAY ? RespLines.shortNumber(in, in.readerIndex() + pos) : -1;
         int lineEnd = shortValue >= 0 ? pos + RespLines.shortLineLength(shortValue) - 2
                 : findLineEnd(in, pos, MAX_LINE);
         if (lineEnd < 0) {
@@ -124,12 +124,6 @@ public final class RedisReplyDecoder extends ReplyDecoder {
         }
         inItem = false;
         return ITEM_DONE;
-    }
-
-    /** The number on the item's line when it is a short one ({@link RespLines#shortNumber}), else -1. */
-    private int shortNumber(ByteBuf in) {
-        return in.readableBytes() - pos >= RespLines.SHORT_LINE
-                ? RespLines.shortNumber(in, in.readerIndex() + pos) : -1;
     }
 
     private int readBulkData(ByteBuf in) {

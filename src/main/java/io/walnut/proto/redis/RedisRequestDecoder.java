@@ -294,12 +294,10 @@ public final class RedisRequestDecoder extends RequestDecoder {
     private long readNumberLine(ByteBuf in, int at, List<Object> out) {
         int base = in.readerIndex() + at;
         int available = in.readableBytes() - at;
-        if (available >= RespLines.SHORT_LINE) {
-            int value = RespLines.shortNumber(in, base);
-            if (value >= 0) {
-                pos = at + RespLines.shortLineLength(value);
-                return value;
-            }
+        int shortValue = RespLines.shortNumber(in, base);
+        if (shortValue >= 0) {
+            pos = at + RespLines.shortLineLength(shortValue);
+            return shortValue;
         }
         long value = 0;
         for (int i = 1; i < available; i++) {

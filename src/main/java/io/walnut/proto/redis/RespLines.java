@@ -9,17 +9,20 @@ import io.netty.buffer.ByteBuf;
  */
 final class RespLines {
     static final int CRLF = '\r' << 8 | '\n';
-    /** Readable bytes {@link #shortNumber} needs at the line's start: type, two digits, CR, LF. */
-    static final int SHORT_LINE = 5;
+    /** Bytes {@link #shortNumber} reads at the line's start: type, two digits, CR, LF. */
+    private static final int SHORT_LINE = 5;
 
     private RespLines() {
     }
 
     /**
      * The value of the line at {@code index} when it is a type byte then one digit, or two without a leading zero,
-     * then CRLF; else -1. {@link #SHORT_LINE} bytes must be readable there.
+     * then CRLF; else -1, also when fewer than {@link #SHORT_LINE} bytes are readable there.
      */
     static int shortNumber(ByteBuf buf, int index) {
+        if (buf.writerIndex() - index < SHORT_LINE) {
+            return -1;
+        }
         int firstFour = buf.getInt(index);
         int d1 = (firstFour >>> 16 & 0xff) - '0';
         if (d1 < 0 || d1 > 9) {

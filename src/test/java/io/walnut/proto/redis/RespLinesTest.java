@@ -25,6 +25,8 @@ class RespLinesTest {
         "$1x\\r\\n      | -1 |",
         "$12\\rx\\n     | -1 |",
         "$1\\r\\r\\n     | -1 |",
+        // fewer than five bytes in: left to the general parsers, which wait for the rest
+        "$1\\r\\n       | -1 |",
     })
     void readsOneAndTwoDigitLinesOnly(String line, int value, Integer length) {
         ByteBuf buf = Unpooled.copiedBuffer("??" + line.replace("\\r", "\r").replace("\\n", "\n"),
