@@ -229,8 +229,8 @@ final class JitWarmUp {
      * One client of the warm-up: batches of 1, 16 and 100 requests, some written in two parts cut inside a
      * request (so the decoders' partial paths are compiled too), on a connection renewed every
      * {@link #ROUNDS_PER_CONNECTION} batches, each opened (redis) with a command the proxy refuses, as
-     * redis-benchmark's CONFIG GET is, and preceded by a connection that sends nothing, as a port probe or
-     * health check does.
+     * redis-benchmark's CONFIG GET is, preceded by a connection that sends nothing, as a port probe or health
+     * check does, and left with requests in flight ({@link #leaveWithRequestsInFlight}).
      */
     private static Thread driver(PoolConfig pool, SocketAddress proxy, AtomicReference<Load> load, AtomicLong sent) {
         Requests requests = pool.redis() ? REDIS : MEMCACHE;
@@ -279,6 +279,9 @@ final class JitWarmUp {
                             }
                             sent.addAndGet(size);
                         }
+                        if (load.get() == Load.MIXED) {
+                            leaveWithRequestsInFlight(requests, bytes, round, socket);
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -289,6 +292,26 @@ final class JitWarmUp {
         }, "walnut-warmup-" + pool.name());
         t.setDaemon(true);
         return t;
+    }
+
+    /**
+     * Sends a batch and leaves before its replies are all read, as a load generator does once it has counted the
+     * replies it wanted: the proxy then drops replies owed to a client that is gone. Every other connection
+     * closes at once; the others wait for the first reply byte and reset the connection, as a client that aborts
+     * does, so the proxy's next read fails.
+     */
+    private static void leaveWithRequestsInFlight(Requests requests, ByteArrayOutputStream bytes, int round,
+                                                 Socket socket) throws IOException {
+        bytes.reset();
+        batch(requests, bytes, round, PIPELINE);
+        socket.getOutputStream().write(bytes.toByteArray());
+        socket.getOutputStream().flush();
+        if (round / ROUNDS_PER_CONNECTION % 2 == 0) {
+            if (socket.getInputStream().read() < 0) {
+                throw new IOException("the warm-up proxy closed the connection");
+            }
+            socket.setSoLinger(true, 0);
+        }
     }
 
     private static void readLine(InputStream in) throws IOException {
