@@ -254,8 +254,7 @@ final class JitWarmUp {
                             out.flush();
                             readLine(in);
                         }
-                        int end = round + ROUNDS_PER_CONNECTION;
-                        for (; round < end && load.get() != Load.STOPPED; round++) {
+                        for (int end = round + ROUNDS_PER_CONNECTION; round < end && load.get() != Load.STOPPED; round++) {
                             Load now = load.get();
                             if (now == Load.PAUSED) {
                                 Thread.sleep(5);
