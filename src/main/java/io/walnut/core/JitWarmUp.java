@@ -254,7 +254,8 @@ final class JitWarmUp {
                             out.flush();
                             readLine(in);
                         }
-                        for (int end = round + ROUNDS_PER_CONNECTION; round < end && load.get() != Load.STOPPED; round++) {
+                        for (int end = round + ROUNDS_PER_CONNECTION;
+                             round < end && load.get() != Load.STOPPED; round++) {
                             Load now = load.get();
                             if (now == Load.PAUSED) {
                                 Thread.sleep(5);
